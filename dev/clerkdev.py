@@ -1,0 +1,310 @@
+"""Development tooling: PostgreSQL, Odoo databases, the run and test commands.
+
+Used by ``./clerk`` and by the benchmarks under ``bench/``. It needs only the
+standard library, so it works before Odoo or any test dependency is installed.
+"""
+
+import contextlib
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDON = "invoicing_clerk_tools"
+STATE_DIR = ROOT / ".clerk"  # git-ignored: throwaway cluster, run-time config, filestore
+DB_ROLE = os.environ.get("CLERK_DB_USER", "clerk_odoo")
+
+
+def log(msg):
+    print(f"[clerk] {msg}", flush=True)
+
+
+def odoo_importable():
+    """Whether the machine's python3 can import Odoo 19, as CI checks it."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import odoo.release as r; print(r.version_info[0])"],
+        capture_output=True, text=True, check=False,
+    )
+    return probe.returncode == 0 and probe.stdout.strip() == "19"
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _reachable(host, port):
+    if host.startswith("/"):
+        return os.path.exists(os.path.join(host, f".s.PGSQL.{port}"))
+    try:
+        with socket.create_connection((host, int(port)), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _psql(pg, sql, user, dbname="postgres", check=True):
+    env = dict(os.environ, PGHOST=pg["host"], PGPORT=str(pg["port"]), PGUSER=user)
+    if pg.get("password"):
+        env["PGPASSWORD"] = pg["password"]
+    return subprocess.run(
+        ["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", dbname, "-c", sql],
+        env=env, capture_output=True, text=True, check=check,
+    )
+
+
+def _pg_bindir():
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    if not candidates:
+        raise SystemExit(
+            "No PostgreSQL server is reachable and Debian's postgresql binaries are "
+            "missing: install them (apt-get install postgresql) or set PGHOST/PGPORT."
+        )
+    return os.path.dirname(candidates[0])
+
+
+class ThrowawayCluster:
+    """A PostgreSQL cluster in a git-ignored folder, owned by an unprivileged user."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.data = self.path / "data"
+        self.port = None
+        self.bindir = _pg_bindir()
+        self.os_user = None
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            self.os_user = "postgres"
+
+    def _run(self, args, **kw):
+        if self.os_user:
+            args = ["runuser", "-u", self.os_user, "--", *args]
+        return subprocess.run(args, check=True, **kw)
+
+    def start(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        if self.os_user:
+            shutil.chown(self.path, self.os_user)
+        if not (self.data / "PG_VERSION").exists():
+            self._run([f"{self.bindir}/initdb", "-D", str(self.data), "-U", DB_ROLE,
+                       "--auth=trust", "-E", "UTF8", "--locale=C"], stdout=subprocess.DEVNULL)
+        self.port = free_port()
+        self._run([f"{self.bindir}/pg_ctl", "-D", str(self.data), "-w", "-l", str(self.path / "server.log"),
+                   "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.path} -c fsync=off",
+                   "start"], stdout=subprocess.DEVNULL)
+        log(f"started a throwaway PostgreSQL cluster in {self.path} on 127.0.0.1:{self.port}")
+        return {"host": "127.0.0.1", "port": self.port, "user": DB_ROLE, "password": "", "own": True}
+
+    def stop(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._run([f"{self.bindir}/pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop"],
+                      stdout=subprocess.DEVNULL)
+        log("stopped the throwaway PostgreSQL cluster")
+
+
+@contextlib.contextmanager
+def postgres(keep_cluster=False):
+    """Yield connection settings of a reachable PostgreSQL with a role Odoo accepts.
+
+    Uses PGHOST/PGPORT/PGUSER/PGPASSWORD when set, else 127.0.0.1:5432; when
+    nothing answers, starts a throwaway cluster under ``.clerk/pg`` and stops it
+    afterwards (and deletes it unless ``keep_cluster``).
+    """
+    host = os.environ.get("PGHOST", "127.0.0.1")
+    port = int(os.environ.get("PGPORT", "5432"))
+    cluster = None
+    if _reachable(host, port):
+        user = os.environ.get("PGUSER") or DB_ROLE
+        pg = {"host": host, "port": port, "user": user, "password": os.environ.get("PGPASSWORD", ""), "own": False}
+        if user == "postgres":
+            raise SystemExit("Odoo refuses the 'postgres' role: set PGUSER to another role or leave it unset.")
+        if _psql(pg, "select 1", user, check=False).returncode != 0:
+            # Create our own role with the server's superuser (trust auth on local servers).
+            admin = os.environ.get("CLERK_PG_SUPERUSER", "postgres")
+            _psql(pg, f'CREATE ROLE "{user}" LOGIN CREATEDB', admin)
+            log(f"created the database role {user}")
+    else:
+        cluster = ThrowawayCluster(STATE_DIR / "pg")
+        pg = cluster.start()
+    try:
+        yield pg
+    finally:
+        if cluster:
+            cluster.stop()
+            if not keep_cluster:
+                shutil.rmtree(cluster.path, ignore_errors=True)
+
+
+def write_config(path, pg, db, data_dir, http_port=8069, extra=None):
+    lines = [
+        "[options]",
+        f"db_host = {pg['host']}",
+        f"db_port = {pg['port']}",
+        f"db_user = {pg['user']}",
+        *([f"db_password = {pg['password']}"] if pg["password"] else []),
+        f"db_name = {db}",
+        f"dbfilter = ^{db}$",
+        f"addons_path = {ROOT}",
+        f"data_dir = {data_dir}",
+        "http_interface = 127.0.0.1",
+        f"http_port = {http_port}",
+        "gevent_port = 0",
+        "list_db = False",
+        "max_cron_threads = 0",
+    ]
+    lines += [f"{k} = {v}" for k, v in (extra or {}).items()]
+    Path(path).write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def odoo(config, *args, check=True, **kw):
+    """Run Odoo's command line with the machine's python3."""
+    return subprocess.run([sys.executable, "-m", "odoo", "server", "-c", str(config), *args], check=check, **kw)
+
+
+def install_db(config, db, demo=False, log_level="warn", modules=ADDON):
+    log(f"creating database {db} and installing {modules} ({'with' if demo else 'without'} demo data)")
+    args = ["-d", db, "-i", modules, "--stop-after-init", f"--log-level={log_level}"]
+    if demo:
+        args.append("--with-demo")
+    odoo(config, *args)
+
+
+def drop_db(pg, db):
+    env = dict(os.environ, PGHOST=pg["host"], PGPORT=str(pg["port"]), PGUSER=pg["user"])
+    if pg.get("password"):
+        env["PGPASSWORD"] = pg["password"]
+    subprocess.run(["dropdb", "--if-exists", "--force", db], env=env, check=False)
+
+
+@contextlib.contextmanager
+def scratch_database(prefix="clerk_test", demo=False, install=True):
+    """A fresh database with the addon installed, dropped afterwards (also on errors)."""
+    with postgres() as pg:
+        workdir = Path(tempfile.mkdtemp(prefix=f"{prefix}_", dir=_state_dir()))
+        db = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        config = write_config(workdir / "odoo.conf", pg, db, workdir / "data", http_port=free_port())
+        try:
+            if install:
+                install_db(config, db, demo=demo)
+            yield {"pg": pg, "db": db, "config": config, "workdir": workdir}
+        finally:
+            drop_db(pg, db)
+            shutil.rmtree(workdir, ignore_errors=True)
+            log(f"dropped database {db}")
+
+
+def _state_dir():
+    STATE_DIR.mkdir(exist_ok=True)
+    return STATE_DIR
+
+
+def _sigterm_as_interrupt():
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, handler)
+
+
+# ---------------------------------------------------------------- run command
+def cmd_run(argv):
+    _sigterm_as_interrupt()
+    db = os.environ.get("CLERK_DB", "clerk_demo")
+    port = int(os.environ.get("CLERK_HTTP_PORT", "8069"))
+    interface = os.environ.get("CLERK_HTTP_INTERFACE", "127.0.0.1")
+    if not odoo_importable():
+        raise SystemExit("Odoo 19 is not importable by python3: see README, 'Getting Odoo 19'.")
+    with postgres(keep_cluster=True) as pg:
+        state = _state_dir()
+        config = write_config(state / "run.conf", pg, db, state / "data", http_port=port,
+                              extra={"http_interface": interface, "max_cron_threads": 1})
+        exists = subprocess.run(
+            ["psql", "-X", "-t", "-A", "-d", "postgres", "-c", f"select 1 from pg_database where datname='{db}'"],
+            env=dict(os.environ, PGHOST=pg["host"], PGPORT=str(pg["port"]), PGUSER=pg["user"]),
+            capture_output=True, text=True, check=False,
+        ).stdout.strip()
+        if exists:
+            log(f"database {db} exists: updating {ADDON}")
+            odoo(config, "-d", db, "-u", ADDON, "--stop-after-init", "--log-level=warn")
+        else:
+            install_db(config, db, demo=True)
+        print(f"""
+Odoo 19 with {ADDON} is starting on http://{interface}:{port}/odoo (database {db})
+Logins (login / password):
+  admin   / admin     administrator, Clerk Manager
+  clerk   / clerk     Invoicing Clerk
+  approver/ approver  Billing Approver
+  manager / manager   Clerk Manager
+Stop with Ctrl-C.
+""", flush=True)
+        try:
+            odoo(config, "-d", db, *argv, check=False)
+        except KeyboardInterrupt:
+            pass
+
+
+# --------------------------------------------------------------- test command
+def count_odoo_tests():
+    """Tests that need Odoo: the addon's and those of tests/ marked ``needs_odoo``."""
+    count = 0
+    for path in (ROOT / ADDON / "tests").glob("test_*.py"):
+        count += sum(1 for line in path.read_text().splitlines() if line.lstrip().startswith("def test_"))
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:odoo", "-p", "no:cacheprovider", "--collect-only", "-q",
+         "-m", "needs_odoo", "tests"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    count += sum(1 for line in collected.stdout.splitlines() if "::" in line)
+    return count
+
+
+def cmd_test(argv):
+    _sigterm_as_interrupt()
+    log("installing the pinned test dependencies (requirements-test.txt)")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    "-r", str(ROOT / "requirements-test.txt")], check=True)
+    log("ruff check")
+    if subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], check=False).returncode:
+        return 1
+    pytest_base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "consider_namespace_packages=true"]
+    if not odoo_importable():
+        missing = count_odoo_tests()
+        rc = subprocess.run([*pytest_base, "-p", "no:odoo", "-m", "not needs_odoo", "tests", *argv],
+                            cwd=ROOT, check=False).returncode
+        print(f"ODOO NOT FOUND: {missing} Odoo tests not run", flush=True)
+        return rc
+    try:
+        with scratch_database("clerk_test") as ctx:
+            log(f"upgrading {ADDON} on {ctx['db']} (checks that -u runs cleanly)")
+            odoo(ctx["config"], "-d", ctx["db"], "-u", ADDON, "--stop-after-init", "--log-level=warn")
+            env = dict(os.environ, CLERK_TEST_PG=f"{ctx['pg']['host']}:{ctx['pg']['port']}:{ctx['pg']['user']}")
+            cmd = [*pytest_base, f"--odoo-config={ctx['config']}", f"--odoo-database={ctx['db']}",
+                   "--odoo-http", "--odoo-log-level=warn", f"{ADDON}/tests", "tests", *argv]
+            log(" ".join(cmd[1:]))
+            return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
+    except KeyboardInterrupt:
+        log("interrupted: cleaned up")
+        return 130
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("run", "test"):
+        print("usage: ./clerk run [odoo options] | ./clerk test [pytest options]")
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        cmd_run(rest)
+        return 0
+    return cmd_test(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+{
+    "name": "Invoicing Clerk Tools",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "summary": "An invoicing clerk's daily work in Odoo Accounting: approvals before posting, "
+    "bill checks, follow-ups, supporting documents and clerk work queues",
+    "description": """
+Invoicing Clerk Tools
+=====================
+Brings an invoicing clerk's day into Odoo Accounting:
+
+* one "Ready to post?" gate on invoices and bills that every feature feeds and that holds for every way of posting;
+* an emergency override for a named group, recorded with its reason;
+* a clerk workspace with work queues;
+* XLSX exports through one shared helper, starting with the aged open customer invoices.
+""",
+    "author": "Invoicing Clerk Tools contributors",
+    "website": "https://github.com/invoicing-clerk-tools/invoicing_clerk_tools",
+    "license": "LGPL-3",
+    "depends": ["account", "purchase", "mail"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/clerk_security.xml",
+        "security/ir.model.access.csv",
+        "data/clerk_queue_data.xml",
+        "views/clerk_queue_views.xml",
+        "views/clerk_post_override_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/clerk_aging_export_views.xml",
+        "wizards/clerk_post_override_wizard_views.xml",
+        "views/clerk_menus.xml",
+    ],
+    "demo": [
+        "demo/clerk_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "invoicing_clerk_tools/static/src/js/tours/*.js",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,40 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class ClerkPostOverride(models.Model):
+    _name = "clerk.post.override"
+    _description = "Emergency Posting Override"
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    move_id = fields.Many2one("account.move", string="Journal Entry", required=True, readonly=True,
+                              ondelete="restrict", index=True, check_company=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Posted By", required=True, readonly=True,
+                              default=lambda self: self.env.user)
+    reason = fields.Text(required=True, readonly=True, help="Why the entry had to be posted before it was ready.")
+    bypassed = fields.Text(string="Outstanding When Posted", readonly=True,
+                           help="What was still blocking the entry when it was posted.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not (vals.get("reason") or "").strip():
+                raise UserError(self.env._("An emergency posting needs a reason: fill in the Reason field."))
+        records = super().create(vals_list)
+        if not self.env.su:
+            for record in records:
+                group = record.company_id.clerk_override_group_id
+                if not group or group not in self.env.user.all_group_ids:
+                    raise AccessError(self.env._(
+                        "Only members of the emergency posting group set in the Accounting settings of "
+                        "%(company)s may post an entry that is not ready to post.", company=record.company_id.name))
+        return records
+
+    def write(self, vals):
+        raise UserError(self.env._("Emergency posting overrides are an audit record: they cannot be changed."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Emergency posting overrides are an audit record: they cannot be deleted."))

@@ -1,0 +1,1 @@
+from . import clerk_aging_report
