@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -75,12 +75,7 @@ class AccountMove(models.Model):
     def _clerk_record_override(self, reason, reasons_by_move):
         """The only way past the gate: a member of the company's emergency group, with a reason."""
         user = self.env.user
-        for company in self.company_id:
-            group = company.clerk_override_group_id
-            if not group or group not in user.all_group_ids:
-                raise AccessError(self.env._(
-                    "You may not post entries of %(company)s that are not ready to post: only members of "
-                    "the emergency posting group of its Accounting settings may.", company=company.name))
+        self.company_id._clerk_check_override_group()
         overrides = self.env["clerk.post.override"].sudo().create([{
             "move_id": move.id,
             "company_id": move.company_id.id,

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 
 class ClerkPostOverride(models.Model):
@@ -22,15 +22,9 @@ class ClerkPostOverride(models.Model):
         for vals in vals_list:
             if not (vals.get("reason") or "").strip():
                 raise UserError(self.env._("An emergency posting needs a reason: fill in the Reason field."))
-        records = super().create(vals_list)
         if not self.env.su:
-            for record in records:
-                group = record.company_id.clerk_override_group_id
-                if not group or group not in self.env.user.all_group_ids:
-                    raise AccessError(self.env._(
-                        "Only members of the emergency posting group set in the Accounting settings of "
-                        "%(company)s may post an entry that is not ready to post.", company=record.company_id.name))
-        return records
+            self.env["res.company"].browse({vals["company_id"] for vals in vals_list})._clerk_check_override_group()
+        return super().create(vals_list)
 
     def write(self, vals):
         raise UserError(self.env._("Emergency posting overrides are an audit record: they cannot be changed."))

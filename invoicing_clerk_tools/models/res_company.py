@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class ResCompany(models.Model):
@@ -11,3 +12,12 @@ class ResCompany(models.Model):
         "(approvals, documents or discrepancies outstanding), giving a reason. "
         "Every such override is recorded. Leave empty to allow no override.",
     )
+
+    def _clerk_check_override_group(self):
+        """Raise unless the current user belongs to the emergency posting group of every company of ``self``."""
+        groups = self.env.user.all_group_ids
+        for company in self:
+            if not company.clerk_override_group_id or company.clerk_override_group_id not in groups:
+                raise AccessError(self.env._(
+                    "Only members of the emergency posting group set in the Accounting settings of %(company)s "
+                    "may post an entry that is not ready to post.", company=company.name))
