@@ -283,7 +283,8 @@ def cmd_test(argv):
         with scratch_database("clerk_test") as ctx:
             log(f"upgrading {ADDON} on {ctx['db']} (checks that -u runs cleanly)")
             odoo(ctx["config"], "-d", ctx["db"], "-u", ADDON, "--stop-after-init", "--log-level=warn")
-            env = dict(os.environ, CLERK_TEST_PG=f"{ctx['pg']['host']}:{ctx['pg']['port']}:{ctx['pg']['user']}")
+            # Nested tools (end-to-end tests) reuse this server and role.
+            env = dict(os.environ, PGHOST=ctx["pg"]["host"], PGPORT=str(ctx["pg"]["port"]), PGUSER=ctx["pg"]["user"])
             cmd = [*pytest_base, f"--odoo-config={ctx['config']}", f"--odoo-database={ctx['db']}",
                    "--odoo-http", "--odoo-log-level=warn", f"{ADDON}/tests", "tests", *argv]
             log(" ".join(cmd[1:]))

@@ -6,7 +6,7 @@ grow with the number of rows.
 """
 
 from collections import namedtuple
-from datetime import date, datetime
+from datetime import date
 
 import xlsxwriter
 
@@ -43,27 +43,36 @@ def write_sheet(workbook, name, columns, rows, formats=None, title=None):
         sheet.set_column(col, col, column.width)
         sheet.write(header_row, col, column.title, formats["header"])
     sheet.freeze_panes(header_row + 1, 0)
+    writers = [_cell_writer(sheet, column.kind, formats[column.kind]) for column in columns]
     row_index = header_row
-    cell_formats = [formats[column.kind] for column in columns]
-    kinds = [column.kind for column in columns]
-    for row_index, values in enumerate(rows, start=header_row + 1):  # noqa: B007
+    for row_index, values in enumerate(rows, start=header_row + 1):  # noqa: B007 - used after the loop
         for col, value in enumerate(values):
-            if value is None or value is False and kinds[col] != "bool":
-                continue
-            kind = kinds[col]
-            if kind in ("date", "datetime"):
-                if isinstance(value, datetime) or isinstance(value, date):
-                    sheet.write_datetime(row_index, col, value if isinstance(value, datetime)
-                                         else datetime(value.year, value.month, value.day), cell_formats[col])
-                continue
-            if kind == "bool":
-                sheet.write_string(row_index, col, "yes" if value else "no", cell_formats[col])
-            elif kind in ("int", "number", "money", "percent"):
-                sheet.write_number(row_index, col, value, cell_formats[col])
-            else:
-                sheet.write_string(row_index, col, str(value), cell_formats[col])
+            if value is not None:
+                writers[col](row_index, col, value)
     sheet.autofilter(header_row, 0, max(row_index, header_row), len(columns) - 1)
     return row_index - header_row
+
+
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+def _cell_writer(sheet, kind, cell_format):
+    """A function writing one value of a column of ``kind``: chosen once per column, not per cell."""
+    if kind in ("int", "number", "money", "percent"):
+        write_number = sheet.write_number
+        return lambda row, col, value: write_number(row, col, value, cell_format)
+    if kind == "date":
+        write_number = sheet.write_number
+        return lambda row, col, value: value and write_number(
+            row, col, value.toordinal() - _EXCEL_EPOCH, cell_format)
+    if kind == "datetime":
+        write_datetime = sheet.write_datetime
+        return lambda row, col, value: value and write_datetime(row, col, value, cell_format)
+    if kind == "bool":
+        write_string = sheet.write_string
+        return lambda row, col, value: write_string(row, col, "yes" if value else "no", cell_format)
+    write_string = sheet.write_string
+    return lambda row, col, value: value is not False and write_string(row, col, str(value), cell_format)
 
 
 def add_formats(workbook):
