@@ -272,7 +272,7 @@ def cmd_test(argv):
     log("ruff check")
     if subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], check=False).returncode:
         return 1
-    pytest_base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "consider_namespace_packages=true"]
+    pytest_base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
     if not odoo_importable():
         missing = count_odoo_tests()
         rc = subprocess.run([*pytest_base, "-p", "no:odoo", "-m", "not needs_odoo", "tests", *argv],

@@ -1,1 +1,5 @@
-from . import account_move, clerk_post_override, clerk_queue, res_company, res_config_settings
+from . import account_move
+from . import clerk_post_override
+from . import clerk_queue
+from . import res_company
+from . import res_config_settings

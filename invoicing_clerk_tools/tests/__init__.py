@@ -1,1 +1,5 @@
-from . import test_aging_export, test_install_checks, test_posting_gate, test_ui, test_workspace
+from . import test_aging_export
+from . import test_install_checks
+from . import test_posting_gate
+from . import test_ui
+from . import test_workspace

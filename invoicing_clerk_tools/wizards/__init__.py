@@ -1,1 +1,2 @@
-from . import clerk_aging_export, clerk_post_override_wizard
+from . import clerk_aging_export
+from . import clerk_post_override_wizard
