@@ -143,24 +143,24 @@ def postgres(keep_cluster=False):
 
 
 def write_config(path, pg, db, data_dir, http_port=8069, extra=None):
-    lines = [
-        "[options]",
-        f"db_host = {pg['host']}",
-        f"db_port = {pg['port']}",
-        f"db_user = {pg['user']}",
-        *([f"db_password = {pg['password']}"] if pg["password"] else []),
-        f"db_name = {db}",
-        f"dbfilter = ^{db}$",
-        f"addons_path = {ROOT}",
-        f"data_dir = {data_dir}",
-        "http_interface = 127.0.0.1",
-        f"http_port = {http_port}",
-        "gevent_port = 0",
-        "list_db = False",
-        "max_cron_threads = 0",
-    ]
-    lines += [f"{k} = {v}" for k, v in (extra or {}).items()]
-    Path(path).write_text("\n".join(lines) + "\n")
+    options = {
+        "db_host": pg["host"],
+        "db_port": pg["port"],
+        "db_user": pg["user"],
+        "db_name": db,
+        "dbfilter": f"^{db}$",
+        "addons_path": ROOT,
+        "data_dir": data_dir,
+        "http_interface": "127.0.0.1",
+        "http_port": http_port,
+        "gevent_port": 0,
+        "list_db": False,
+        "max_cron_threads": 0,
+    }
+    if pg["password"]:
+        options["db_password"] = pg["password"]
+    options.update(extra or {})
+    Path(path).write_text("[options]\n" + "".join(f"{key} = {value}\n" for key, value in options.items()))
     return str(path)
 
 
