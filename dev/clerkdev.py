@@ -133,9 +133,19 @@ def postgres(keep_cluster=False):
     else:
         cluster = ThrowawayCluster(STATE_DIR / "pg")
         pg = cluster.start()
+    # Odoo and libpq prefer PG* variables over the config file: point them at the chosen server.
+    saved = {name: os.environ.get(name) for name in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")}
+    os.environ.update(PGHOST=pg["host"], PGPORT=str(pg["port"]), PGUSER=pg["user"])
+    if pg["password"]:
+        os.environ["PGPASSWORD"] = pg["password"]
     try:
         yield pg
     finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         if cluster:
             cluster.stop()
             if not keep_cluster:
@@ -283,12 +293,10 @@ def cmd_test(argv):
         with scratch_database("clerk_test") as ctx:
             log(f"upgrading {ADDON} on {ctx['db']} (checks that -u runs cleanly)")
             odoo(ctx["config"], "-d", ctx["db"], "-u", ADDON, "--stop-after-init", "--log-level=warn")
-            # Nested tools (end-to-end tests) reuse this server and role.
-            env = dict(os.environ, PGHOST=ctx["pg"]["host"], PGPORT=str(ctx["pg"]["port"]), PGUSER=ctx["pg"]["user"])
             cmd = [*pytest_base, f"--odoo-config={ctx['config']}", f"--odoo-database={ctx['db']}",
                    "--odoo-http", "--odoo-log-level=warn", f"{ADDON}/tests", "tests", *argv]
             log(" ".join(cmd[1:]))
-            return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
+            return subprocess.run(cmd, cwd=ROOT, check=False).returncode
     except KeyboardInterrupt:
         log("interrupted: cleaned up")
         return 130
