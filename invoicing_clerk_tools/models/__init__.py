@@ -1,1 +1,15 @@
-from . import account_move, clerk_post_override, clerk_queue, res_company, res_config_settings
+from . import (
+    account_move,
+    account_move_approval,
+    account_move_line,
+    clerk_approval_decision,
+    clerk_approval_followup,
+    clerk_approval_request,
+    clerk_approval_rule,
+    clerk_approval_substitute,
+    clerk_post_override,
+    clerk_queue,
+    res_company,
+    res_config_settings,
+    res_users,
+)

@@ -1,1 +1,1 @@
-from . import clerk_aging_export, clerk_post_override_wizard
+from . import clerk_aging_export, clerk_approval_decision_wizard, clerk_approval_export, clerk_post_override_wizard
