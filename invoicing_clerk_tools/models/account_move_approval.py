@@ -480,7 +480,7 @@ class AccountMove(models.Model):
             for line in move.invoice_line_ids.filtered(lambda line: line.display_type == "product"):
                 facts[f"line_{line.id}"] = self.env._(
                     "%(product)s: %(quantity)s × %(price)s, discount %(discount)s%%, taxes: %(taxes)s",
-                    product=line.product_id.display_name or line.name or "-", quantity=line.quantity,
+                    product=line.product_id.display_name or "-", quantity=line.quantity,
                     price=line.price_unit, discount=line.discount,
                     taxes=", ".join(line.tax_ids.mapped("name")) or "-")
             snapshot[move.id] = facts

@@ -44,6 +44,7 @@ class ClerkApprovalDecision(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            self.browse().check_access("create")
             raise UserError(self.env._("Decisions are recorded by the Approve and Reject buttons of the document."))
         for vals in vals_list:
             if vals.get("decision") == "reject" and not (vals.get("comment") or "").strip():
@@ -51,6 +52,7 @@ class ClerkApprovalDecision(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access("write")
         raise UserError(self.env._("Approval decisions are history: they cannot be changed."))
 
     @api.ondelete(at_uninstall=False)

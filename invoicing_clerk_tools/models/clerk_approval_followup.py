@@ -23,6 +23,7 @@ class ClerkApprovalFollowup(models.Model):
     )
 
     def write(self, vals):
+        self.check_access("write")
         raise UserError(self.env._("Reminders and escalations are history: they cannot be changed."))
 
     @api.ondelete(at_uninstall=False)

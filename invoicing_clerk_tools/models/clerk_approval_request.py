@@ -88,6 +88,7 @@ class ClerkApprovalRequest(models.Model):
     # ------------------------------------------------------------ history is immutable
     def write(self, vals):
         if not self.env.su:
+            self.check_access("write")
             raise UserError(self.env._("Approval requests are history: they cannot be changed. "
                                        "Use the Approve, Reject or Send for Approval buttons of the document."))
         return super().write(vals)

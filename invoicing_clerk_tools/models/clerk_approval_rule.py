@@ -268,7 +268,7 @@ class ClerkApprovalRule(models.Model):
         for rule in rules.sorted(lambda r: (r.sequence, r.id)):
             for move_id in matched.get(rule.id, ()):
                 result[move_id].append(rule.id)
-        return {move_id: self.browse(ids) for move_id, ids in result.items()}
+        return {move_id: rules.browse(ids) for move_id, ids in result.items()}
 
     # ------------------------------------------------------------ approvers
     def _approvers_for(self, move):

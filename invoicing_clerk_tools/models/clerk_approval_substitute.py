@@ -63,6 +63,7 @@ class ClerkApprovalSubstitute(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            self.check_access("write")
             raise UserError(self.env._("A substitution cannot be changed once saved: end it with End Now and "
                                        "create a new one."))
         return super().write(vals)
