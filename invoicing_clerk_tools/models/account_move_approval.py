@@ -78,8 +78,10 @@ class AccountMove(models.Model):
         """Moves whose active level the current user may decide, as one domain (subqueries, no extra query).
 
         The button and the approve method check exactly (``_decidable_by``); this
-        search, used by the "To Approve" queue, leaves out one rare case: an approver
-        substituted by the user who has already decided themselves.
+        search, used by the "To Approve" queue, approximates two rare cases: an
+        approver substituted by the user who has already decided themselves, and a
+        group level whose absent member belongs to the group only through an
+        implied group (only direct members are followed, to stay one query).
         """
         if operator not in ("in", "not in"):
             return NotImplemented
@@ -97,7 +99,7 @@ class AccountMove(models.Model):
             ("approver_user_ids", "in", [uid]),
             ("approver_group_id", "in", list(self.env.user._get_group_ids())),
             ("approver_user_ids", "any", away),
-            ("approver_group_id.all_user_ids", "any", away),
+            ("approver_group_id.user_ids", "any", away),
         ]
         positive = (True in value) == (operator == "in")
         return [("clerk_approval_request_ids", "any" if positive else "not any", request_domain)]
