@@ -1,1 +1,2 @@
+from . import approval
 from . import main

@@ -1,0 +1,510 @@
+import contextvars
+from collections import defaultdict
+from contextlib import contextmanager
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import approval
+
+# Moves being compared for invalidation, and moves being posted (past the gate). Context variables,
+# not the ORM context: an RPC caller can put anything in its context, not in these.
+_WATCHED = contextvars.ContextVar("clerk_approval_watched", default=frozenset())
+_POSTING = contextvars.ContextVar("clerk_approval_posting", default=frozenset())
+
+# What matters for an approval: a change to any of these after sending voids the approvals.
+SNAPSHOT_FIELDS = ("partner_id", "currency_id", "journal_id", "invoice_date", "invoice_date_due", "date",
+                   "amount_total", "amount_total_signed")
+
+
+class AccountMove(models.Model):
+    """Approvals before posting: requests per level, the approval reasons of the gate, invalidation."""
+
+    _inherit = "account.move"
+
+    clerk_approval_request_ids = fields.One2many("clerk.approval.request", "move_id", string="Approval Requests",
+                                                 readonly=True)
+    clerk_approval_decision_ids = fields.One2many("clerk.approval.decision", "move_id", string="Approval Decisions",
+                                                  readonly=True)
+    clerk_approval_state = fields.Selection(
+        [(approval.PENDING, "Waiting for Approval"), (approval.APPROVED, "Approved"),
+         (approval.REJECTED, "Rejected")],
+        string="Approval", compute="_compute_clerk_approval_state", store=True, index=True, copy=False,
+        help="Where the document's latest sending for approval stands; empty when it was never sent "
+             "(or its approvals were voided by a change).")
+    clerk_approval_rule_ids = fields.Many2many(
+        "clerk.approval.rule", string="Approval Required", compute="_compute_clerk_approval_rules",
+        help="The approval levels that apply to this draft now, in the order they are asked.")
+    clerk_approval_can_send = fields.Boolean(compute="_compute_clerk_approval_rules")
+    clerk_approval_can_decide = fields.Boolean(
+        string="Awaits My Approval", compute="_compute_clerk_approval_can_decide",
+        search="_search_clerk_approval_can_decide",
+        help="You (or the approver you stand in for) may approve or reject the level waiting for approval.")
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("clerk_approval_request_ids.state", "clerk_approval_request_ids.is_current")
+    def _compute_clerk_approval_state(self):
+        for move in self:
+            move.clerk_approval_state = approval.overall_state(
+                request.state for request in move.clerk_approval_request_ids if request.is_current)
+
+    @api.depends("state", "move_type", "company_id", "journal_id", "partner_id", "amount_total_signed",
+                 "clerk_approval_state")
+    def _compute_clerk_approval_rules(self):
+        gated = self._clerk_moves_to_gate()._origin.filtered(
+            lambda m: m.clerk_approval_state in (False, approval.REJECTED))
+        rules = self.env["clerk.approval.rule"]._rules_for_moves(gated) if gated else {}
+        empty = self.env["clerk.approval.rule"]
+        for move in self:
+            origin = move._origin
+            move.clerk_approval_rule_ids = rules.get(origin.id, empty)
+            move.clerk_approval_can_send = origin in gated and bool(
+                rules.get(origin.id) or origin.clerk_approval_state == approval.REJECTED)
+
+    @api.depends("clerk_approval_state", "state")
+    @api.depends_context("uid")
+    def _compute_clerk_approval_can_decide(self):
+        pending = self._origin.filtered(lambda m: m.state == "draft" and m.clerk_approval_state == approval.PENDING)
+        decidable = set()
+        if pending:
+            requests = pending._clerk_current_requests()
+            decidable = {request.move_id.id for request in requests._decidable_by(self.env.user)}
+        for move in self:
+            move.clerk_approval_can_decide = move._origin.id in decidable
+
+    def _search_clerk_approval_can_decide(self, operator, value):
+        """Moves whose active level the current user may decide, as one domain (subqueries, no extra query).
+
+        The button and the approve method check exactly (``_decidable_by``); this
+        search, used by the "To Approve" queue, approximates two rare cases: an
+        approver substituted by the user who has already decided themselves, and a
+        group level whose absent member belongs to the group only through an
+        implied group (only direct members are followed, to stay one query).
+        """
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        uid = self.env.uid
+        today = fields.Date.context_today(self)
+        away = [("clerk_substitute_ids", "any", [
+            ("substitute_id", "=", uid),
+            *self.env["clerk.approval.substitute"]._in_effect_domain(today),
+        ])]
+        request_domain = [
+            ("state", "=", approval.PENDING), ("is_current", "=", True),
+            "|", ("allow_self_approval", "=", True), ("requester_id", "!=", uid),
+            ("decision_ids", "not any", [("user_id", "=", uid)]),
+            "|", "|", "|",
+            ("approver_user_ids", "in", [uid]),
+            ("approver_group_id", "in", list(self.env.user._get_group_ids())),
+            ("approver_user_ids", "any", away),
+            ("approver_group_id.user_ids", "any", away),
+        ]
+        positive = (True in value) == (operator == "in")
+        return [("clerk_approval_request_ids", "any" if positive else "not any", request_domain)]
+
+    def _clerk_current_requests(self):
+        return self.env["clerk.approval.request"].sudo().search([
+            ("move_id", "in", self._origin.ids), ("is_current", "=", True)])
+
+    # ------------------------------------------------------------------ the gate
+    def _clerk_blocking_reasons(self):
+        reasons = super()._clerk_blocking_reasons()
+        for move_id, items in self._clerk_approval_reasons().items():
+            reasons.setdefault(move_id, []).extend(items)
+        return reasons
+
+    def _clerk_approval_reasons(self):
+        """``{move_id: [reason]}`` for the approvals still missing, in batch.
+
+        Moves never sent: rules are matched for all of them at once (nearly free
+        when no rule exists for their company and type). Moves sent: one query
+        reads their current requests.
+        """
+        _ = self.env._
+        moves = self._origin.filtered("id")
+        result = defaultdict(list)
+        never_sent = moves.filtered(lambda m: not m.clerk_approval_state)
+        if never_sent:
+            rules_by_move = self.env["clerk.approval.rule"]._rules_for_moves(never_sent)
+            for move in never_sent.filtered(lambda m: m.id in rules_by_move):
+                for rule in rules_by_move[move.id]:
+                    result[move.id].append({
+                        "code": "approval_required",
+                        "message": _("Approval required (not sent yet): level %s", rule.name),
+                        "who": rule._approvers_label(),
+                        "action": "action_clerk_send_for_approval",
+                    })
+        sent = moves.filtered(lambda m: m.clerk_approval_state in (approval.PENDING, approval.REJECTED))
+        if sent:
+            for request in sent._clerk_current_requests():
+                if request.state == approval.PENDING:
+                    message = _("Waiting for approval: level %(level)s (%(count)s of %(needed)s approvals)",
+                                level=request.name, count=request.approval_count, needed=request.min_approvals)
+                elif request.state == approval.WAITING:
+                    message = _("Not asked yet: level %s (after the levels before it)", request.name)
+                elif request.state == approval.REJECTED:
+                    rejection = request.decision_ids.filtered(lambda d: d.decision == "reject")[-1:]
+                    message = _("Rejected: level %(level)s by %(who)s: %(reason)s. Correct the document and send "
+                                "it for approval again.", level=request.name, who=rejection._who(),
+                                reason=rejection.comment)
+                else:
+                    continue
+                result[request.move_id.id].append({
+                    "code": f"approval_{request.state}",
+                    "message": message,
+                    "who": request.approvers_label if request.state != approval.REJECTED else "",
+                    "action": ("clerk_approve" if request.state == approval.PENDING
+                               else "action_clerk_send_for_approval"),
+                })
+        return result
+
+    def _post(self, soft=True):
+        token = _POSTING.set(_POSTING.get() | frozenset(self.ids))
+        try:
+            posted = super()._post(soft=soft)
+        finally:
+            _POSTING.reset(token)
+        overridden = posted.filtered(
+            lambda m: m.state == "posted" and m.clerk_approval_state in (approval.PENDING, approval.REJECTED))
+        if overridden:
+            overridden._clerk_current_requests()._void(self.env._(
+                "Posted before approval with the emergency override by %s.", self.env.user.name))
+        return posted
+
+    def action_post(self):
+        """Post; documents that need approval and were never sent are sent for approval instead."""
+        if self.env.context.get("clerk_override_reason"):
+            return super().action_post()
+        never_sent = self._clerk_moves_to_gate().filtered(lambda m: not m.clerk_approval_state)
+        rules = self.env["clerk.approval.rule"]._rules_for_moves(never_sent) if never_sent else {}
+        to_send = never_sent.filtered(lambda m: m.id in rules)
+        if not to_send:
+            return super().action_post()
+        to_send._clerk_send_for_approval(rules, self.env.user)
+        rest = self - to_send
+        result = super(AccountMove, rest).action_post() if rest else False
+        if result:
+            return result
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "title": self.env._("Sent for approval"),
+                "message": self.env._("%s must be approved before it can be posted: it was sent for approval.",
+                                      ", ".join(to_send.mapped("display_name"))),
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------------ sending
+    def action_clerk_send_for_approval(self):
+        """Send draft invoices and bills for approval to the levels of the rules that apply now."""
+        moves = self._clerk_moves_to_gate()
+        if moves != self:
+            raise UserError(self.env._("Only draft invoices and bills can be sent for approval, not %s.",
+                                       ", ".join((self - moves).mapped("display_name"))))
+        busy = moves.filtered(lambda m: m.clerk_approval_state in (approval.PENDING, approval.APPROVED))
+        if busy:
+            raise UserError(self.env._(
+                "%s was already sent for approval. A Clerk Manager can re-evaluate it with the current rules.",
+                ", ".join(busy.mapped("display_name"))))
+        rules = self.env["clerk.approval.rule"]._rules_for_moves(moves)
+        unneeded = moves.filtered(lambda m: m.id not in rules)
+        rejected_unneeded = unneeded.filtered(lambda m: m.clerk_approval_state == approval.REJECTED)
+        if unneeded - rejected_unneeded:
+            raise UserError(self.env._("No approval rule applies to %s: it can be posted as it is.",
+                                       ", ".join((unneeded - rejected_unneeded).mapped("display_name"))))
+        moves._clerk_send_for_approval(rules, self.env.user)
+        return True
+
+    def _clerk_send_for_approval(self, rules_by_move, requester):
+        """Create the frozen requests of ``rules_by_move`` for ``self`` and ask the first level.
+
+        Closes the previous round of each move (voiding what was open). A move
+        that needs no approval any more only has its previous round closed.
+        """
+        self.check_access("write")
+        _ = self.env._
+        Request = self.env["clerk.approval.request"].sudo()
+        previous = self._clerk_current_requests()
+        previous._void(_("Sent for approval again by %s.", requester.name), user=requester)
+        previous.filtered("is_current").write({"is_current": False})
+        self._clerk_close_rejection_activities()
+        vals_list, errors = [], []
+        now = fields.Datetime.now()
+        for move in self:
+            for rule in rules_by_move.get(move.id, ()):
+                approvers = rule._approvers_for(move)
+                eligible = approvers if rule.allow_self_approval else approvers - requester
+                if rule.approver_kind == "field" and not approvers:
+                    errors.append(_("%(move)s, level %(level)s: its approver is the %(field)s of the document, "
+                                    "which is empty: fill in %(field)s.", move=move.display_name, level=rule.name,
+                                    field=rule.approver_field_id.field_description))
+                elif approval.approvers_short_of(rule.min_approvals, len(eligible)):
+                    errors.append(_(
+                        "%(move)s, level %(level)s needs %(needed)s approvals but only %(count)s approvers other "
+                        "than %(requester)s can give one: someone else must send it, or a Clerk Manager must add "
+                        "approvers to the rule.", move=move.display_name, level=rule.name,
+                        needed=rule.min_approvals, count=len(eligible), requester=requester.name))
+                label = rule._approvers_label()
+                if rule.approver_kind == "field":
+                    label = f"{rule.approver_field_id.field_description}: {', '.join(approvers.mapped('name'))}"
+                vals_list.append({
+                    "name": rule.name, "move_id": move.id, "company_id": move.company_id.id, "rule_id": rule.id,
+                    "sequence": rule.sequence, "state": approval.WAITING, "is_current": True,
+                    "requester_id": requester.id, "sent_date": now,
+                    "approver_kind": rule.approver_kind,
+                    "approver_user_ids": [(6, 0, approvers.ids if rule.approver_kind != "group" else [])],
+                    "approver_group_id": rule.approver_group_id.id if rule.approver_kind == "group" else False,
+                    "approvers_label": label,
+                    "min_approvals": rule.min_approvals, "allow_self_approval": rule.allow_self_approval,
+                    "reminder_days": rule.reminder_days, "escalation_days": rule.escalation_days,
+                    "escalation_user_id": rule.escalation_user_id.id,
+                    "escalation_group_id": rule.escalation_group_id.id,
+                })
+        if errors:
+            raise UserError(_("These documents cannot be sent for approval:\n%s", "\n".join(errors)))
+        requests = Request.create(vals_list)
+        by_move = defaultdict(lambda: Request)
+        for request in requests:
+            by_move[request.move_id.id] |= request
+        for move in self:
+            if move.id not in by_move:
+                if previous.filtered(lambda r, m=move: r.move_id == m):
+                    move.message_post(body=_("No approval rule applies any more: %s can be posted.",
+                                             move.display_name))
+                continue
+            move_requests = by_move[move.id]
+            first = approval.active_sequence([(r.sequence, r.state) for r in move_requests])
+            move_requests.filtered(lambda r, s=first: r.sequence == s)._activate()
+            move.message_post(body=Markup("%s<ul>%s</ul>") % (
+                _("Sent for approval by %s:", requester.name),
+                Markup().join(Markup("<li>%s</li>") % _("%(level)s: %(who)s, %(needed)s approval(s)",
+                                                         level=r.name, who=r.approvers_label, needed=r.min_approvals)
+                              for r in move_requests)))
+        return requests
+
+    # ------------------------------------------------------------------ deciding
+    def clerk_approve(self, comment=None):
+        """Approve the level waiting for approval, as its approver or their substitute (checked here)."""
+        return self._clerk_decide("approve", (comment or "").strip() or False)
+
+    def clerk_reject(self, reason=None):
+        """Reject the level waiting for approval with a reason; the document stays draft, marked rejected."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("A rejection needs a reason: fill in the Reason field."))
+        return self._clerk_decide("reject", reason)
+
+    def _clerk_decide(self, decision, comment):
+        _ = self.env._
+        self.check_access("read")
+        user = self.env.user
+        requests = self._clerk_current_requests()
+        substituted = self.env["clerk.approval.substitute"]._substituted_by(user)
+        decidable = requests._decidable_by(user, substituted)
+        by_move = defaultdict(dict)
+        for request, principal in decidable.items():
+            by_move[request.move_id.id][request] = principal
+        refused = self.filtered(lambda m: m.id not in by_move)
+        if refused:
+            waiting = requests.filtered(lambda r: r.state == approval.PENDING and r.move_id in refused)
+            raise AccessError(_(
+                "You cannot approve or reject %(moves)s: only an approver of the level waiting for approval (or "
+                "their substitute) can, who has not decided yet, and not the person who sent it unless the level "
+                "allows it. Waiting for: %(who)s.", moves=", ".join(refused.mapped("display_name")),
+                who="; ".join(f"{r.name} ({r.approvers_label})" for r in waiting) or _("nobody")))
+        now = fields.Datetime.now()
+        self.env["clerk.approval.decision"].sudo().create([{
+            "request_id": request.id, "decision": decision, "user_id": user.id, "approver_id": principal.id,
+            "comment": comment, "date": now,
+        } for request, principal in decidable.items()])
+        for move in self:
+            move_decidable = by_move[move.id]
+            who = ", ".join(
+                user.name if principal == user else _("%(user)s for %(approver)s", user=user.name,
+                                                       approver=principal.name)
+                for principal in set(move_decidable.values()))
+            levels = ", ".join(r.name for r in move_decidable)
+            if decision == "reject":
+                move._clerk_apply_rejection(move_decidable, who, levels, comment, now)
+            else:
+                move._clerk_apply_approval(move_decidable, who, levels, comment, now)
+        return True
+
+    def _clerk_apply_approval(self, decided, who, levels, comment, now):
+        self.ensure_one()
+        _ = self.env._
+        user = self.env.user
+        done = self.env["clerk.approval.request"].sudo()
+        for request, principal in decided.items():
+            request.invalidate_recordset(["approval_count"])
+            if request.approval_count >= request.min_approvals:
+                done |= request
+            else:
+                request._activities().filtered(lambda a, p=principal: a.user_id in (user | p)).action_feedback(
+                    feedback=_("Approved"))
+        if done:
+            done._close_activities()
+            done.write({"state": approval.APPROVED, "done_date": now})
+        body = _("Approved by %(who)s: %(levels)s.", who=who, levels=levels)
+        if comment:
+            body += " " + _("Comment: %s", comment)
+        self.message_post(body=body)
+        current = self._clerk_current_requests()
+        next_sequence = approval.active_sequence([(r.sequence, r.state) for r in current])
+        to_ask = current.filtered(lambda r: r.state == approval.WAITING and r.sequence == next_sequence)
+        if to_ask:
+            to_ask._activate()
+            self.message_post(body=_("Next level asked: %s.", ", ".join(
+                f"{r.name} ({r.approvers_label})" for r in to_ask)))
+        elif all(r.state == approval.APPROVED for r in current):
+            requesters = current.requester_id
+            self.message_post(body=_("Every approval level is approved: %s can be posted.", self.display_name),
+                              partner_ids=requesters.partner_id.ids, subtype_xmlid="mail.mt_comment")
+
+    def _clerk_apply_rejection(self, decided, who, levels, reason, now):
+        self.ensure_one()
+        _ = self.env._
+        current = self._clerk_current_requests()
+        current._close_activities()
+        rejected = self.env["clerk.approval.request"].sudo().browse([r.id for r in decided])
+        rejected.write({"state": approval.REJECTED, "done_date": now})
+        (current - rejected).filtered(lambda r: r.state in approval.OPEN_STATES).write({
+            "state": approval.VOIDED, "void_reason": _("Not asked: level %s was rejected.", levels),
+            "voided_by_id": self.env.user.id, "voided_date": now,
+        })
+        requesters = current.requester_id
+        self.message_post(
+            body=_("Rejected by %(who)s: %(levels)s. Reason: %(reason)s", who=who, levels=levels, reason=reason),
+            partner_ids=requesters.partner_id.ids, subtype_xmlid="mail.mt_comment")
+        for requester in requesters:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", user_id=requester.id,
+                summary=self._clerk_rejection_summary(),
+                note=_("Rejected by %(who)s: %(reason)s. Correct the document and send it for approval again.",
+                       who=who, reason=reason))
+
+    def _clerk_close_rejection_activities(self):
+        self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "account.move"), ("res_id", "in", self.ids),
+            ("summary", "=", self._clerk_rejection_summary()),
+        ]).unlink()
+
+    def _clerk_rejection_summary(self):
+        return self.env._("Approval rejected: correct and send again")
+
+    # ------------------------------------------------------------------ buttons
+    def _clerk_decision_wizard(self, decision):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approve") if decision == "approve" else self.env._("Reject"),
+            "res_model": "clerk.approval.decision.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": self.ids, "default_decision": decision},
+        }
+
+    def action_clerk_approve(self):
+        return self._clerk_decision_wizard("approve")
+
+    def action_clerk_reject(self):
+        return self._clerk_decision_wizard("reject")
+
+    def action_clerk_reevaluate_approvals(self):
+        """Clerk Manager: void the requests in flight and send again with the rules as they are now."""
+        if not self.env.user.has_group("invoicing_clerk_tools.group_manager"):
+            raise AccessError(self.env._("Only a Clerk Manager can re-evaluate the approvals of a document."))
+        moves = self._clerk_moves_to_gate()
+        if moves != self:
+            raise UserError(self.env._("Only draft invoices and bills can be re-evaluated, not %s.",
+                                       ", ".join((self - moves).mapped("display_name"))))
+        self.check_access("write")
+        current = moves._clerk_current_requests()
+        requester_of = {request.move_id.id: request.requester_id for request in current}
+        current._void(self.env._("Re-evaluated with the current rules by %s.", self.env.user.name))
+        current.filtered("is_current").write({"is_current": False})
+        rules = self.env["clerk.approval.rule"]._rules_for_moves(moves)
+        by_requester = defaultdict(lambda: self.browse())
+        for move in moves:
+            by_requester[requester_of.get(move.id, self.env.user)] |= move
+        for requester, requester_moves in by_requester.items():
+            requester_moves._clerk_send_for_approval(rules, requester)
+        for move in moves:
+            move.message_post(body=self.env._(
+                "Approvals re-evaluated with the current rules by %(user)s: %(levels)s.", user=self.env.user.name,
+                levels=", ".join(rules[move.id].mapped("name")) if move.id in rules else self.env._("none apply")))
+        return True
+
+    # ------------------------------------------------------------------ invalidation
+    def write(self, vals):
+        with self._clerk_watch_approvals():
+            return super().write(vals)
+
+    @contextmanager
+    def _clerk_watch_approvals(self):
+        """Void the approvals of draft moves whose significant facts change inside the block."""
+        skip = _WATCHED.get() | _POSTING.get()
+        moves = self._origin.filtered(lambda m: m.id and m.id not in skip and m.state == "draft"
+                                      and m.clerk_approval_state in (approval.PENDING, approval.APPROVED))
+        if not moves:
+            yield
+            return
+        before = moves._clerk_approval_snapshot()
+        token = _WATCHED.set(_WATCHED.get() | frozenset(moves.ids))
+        try:
+            yield
+        finally:
+            _WATCHED.reset(token)
+        moves = moves.exists().filtered(lambda m: m.state == "draft")
+        if moves:
+            after = moves._clerk_approval_snapshot()
+            moves._clerk_void_changed(before, after)
+
+    def _clerk_approval_snapshot(self):
+        """The facts that matter for an approval, as comparable text, per move."""
+        snapshot = {}
+        for move in self.sudo():
+            facts = {
+                "partner_id": move.partner_id.display_name,
+                "currency_id": move.currency_id.name,
+                "journal_id": move.journal_id.display_name,
+                "invoice_date": fields.Date.to_string(move.invoice_date),
+                "invoice_date_due": fields.Date.to_string(move.invoice_date_due),
+                "date": fields.Date.to_string(move.date),
+                "amount_total": move.currency_id.format(move.amount_total) if move.currency_id else move.amount_total,
+                "amount_total_signed": move.company_currency_id.format(move.amount_total_signed),
+            }
+            for line in move.invoice_line_ids.filtered(lambda line: line.display_type == "product"):
+                facts[f"line_{line.id}"] = self.env._(
+                    "%(product)s: %(quantity)s × %(price)s, discount %(discount)s%%, taxes: %(taxes)s",
+                    product=line.product_id.display_name or "-", quantity=line.quantity,
+                    price=line.price_unit, discount=line.discount,
+                    taxes=", ".join(line.tax_ids.mapped("name")) or "-")
+            snapshot[move.id] = facts
+        return snapshot
+
+    def _clerk_void_changed(self, before, after):
+        _ = self.env._
+        labels = {name: self._fields[name]._description_string(self.env) for name in SNAPSHOT_FIELDS}
+        user = self.env.user
+        for move in self:
+            old, new = before[move.id], after[move.id]
+            line_labels = {key: _("Invoice line") for key in (old.keys() | new.keys()) if key.startswith("line_")}
+            changes = approval.describe_changes(old, new, {**labels, **line_labels})
+            if not changes:
+                continue
+            text = "; ".join(f"{label}: {was or '-'} → {now or '-'}" for label, was, now in changes)
+            reason = _("Changed by %(user)s after it was sent for approval: %(changes)s", user=user.name,
+                       changes=text)
+            move._clerk_current_requests()._void(reason, user=user)
+            move.message_post(body=Markup("%s<ul>%s</ul>%s") % (
+                _("Approvals voided: %s changed the document after it was sent for approval.", user.name),
+                Markup().join(Markup("<li>%s: %s → %s</li>") % (label, was or "-", now or "-")
+                              for label, was, now in changes),
+                _("It must be sent for approval again."),
+            ))

@@ -1,0 +1,60 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class ClerkApprovalDecision(models.Model):
+    """An approval or a rejection of one level, with who decided, when, for whom and why."""
+
+    _name = "clerk.approval.decision"
+    _description = "Approval Decision"
+    _order = "date, id"
+    _check_company_auto = True
+
+    request_id = fields.Many2one("clerk.approval.request", string="Request", required=True, readonly=True,
+                                 index=True, ondelete="restrict")
+    move_id = fields.Many2one(related="request_id.move_id", store=True, index=True, string="Document")
+    company_id = fields.Many2one(related="request_id.company_id", store=True, index=True)
+    level = fields.Char(related="request_id.name", string="Level")
+    decision = fields.Selection([("approve", "Approved"), ("reject", "Rejected")], required=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="Decided By", required=True, readonly=True,
+                              help="Who clicked: the approver, or the substitute standing in for them.")
+    approver_id = fields.Many2one("res.users", string="Approver", required=True, readonly=True,
+                                  help="The approver this decision counts for.")
+    is_substitute = fields.Boolean(string="By Substitute", compute="_compute_is_substitute", store=True)
+    comment = fields.Text(readonly=True, help="The approver's comment; for a rejection, its reason.")
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+
+    @api.depends("user_id", "approver_id")
+    def _compute_is_substitute(self):
+        for decision in self:
+            decision.is_substitute = decision.user_id != decision.approver_id
+
+    def _who(self):
+        self.ensure_one()
+        if self.is_substitute:
+            return self.env._("%(user)s for %(approver)s", user=self.user_id.name, approver=self.approver_id.name)
+        return self.user_id.name
+
+    def _summary(self):
+        self.ensure_one()
+        label = dict(self._fields["decision"]._description_selection(self.env))[self.decision]
+        text = f"{label}: {self._who()}, {fields.Datetime.to_string(self.date)}"
+        return f"{text}: {self.comment}" if self.comment else text
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self.browse().check_access("create")
+            raise UserError(self.env._("Decisions are recorded by the Approve and Reject buttons of the document."))
+        for vals in vals_list:
+            if vals.get("decision") == "reject" and not (vals.get("comment") or "").strip():
+                raise UserError(self.env._("A rejection needs a reason: fill in the Reason field."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.check_access("write")
+        raise UserError(self.env._("Approval decisions are history: they cannot be changed."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Approval decisions are history: they cannot be deleted."))

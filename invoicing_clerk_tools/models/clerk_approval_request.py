@@ -1,0 +1,289 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import approval
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    (approval.WAITING, "Waiting for Earlier Level"),
+    (approval.PENDING, "To Approve"),
+    (approval.APPROVED, "Approved"),
+    (approval.REJECTED, "Rejected"),
+    (approval.VOIDED, "Voided"),
+]
+
+
+class ClerkApprovalRequest(models.Model):
+    """One level of approval asked for one document, frozen when sent.
+
+    Everything the level needs (approvers, approvals needed, four-eyes, delays)
+    is copied from the rule when the document is sent, so later edits of the
+    rule do not rewrite requests in flight. Requests are history: users never
+    write or delete them; the addon's own methods do, as superuser.
+    """
+
+    _name = "clerk.approval.request"
+    _description = "Approval Request"
+    _order = "move_id desc, is_current desc, sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(string="Level", required=True, readonly=True)
+    move_id = fields.Many2one("account.move", string="Document", required=True, readonly=True, index=True,
+                              ondelete="restrict", check_company=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    rule_id = fields.Many2one("clerk.approval.rule", string="Rule", readonly=True, ondelete="restrict",
+                              help="The rule the request was made from, as it was when sent.")
+    sequence = fields.Integer(readonly=True)
+    state = fields.Selection(STATES, required=True, readonly=True, default=approval.WAITING, index=True)
+    is_current = fields.Boolean(string="Current Round", readonly=True, default=True, index=True,
+                                help="Part of the document's latest sending for approval.")
+    requester_id = fields.Many2one("res.users", string="Requested By", required=True, readonly=True)
+    sent_date = fields.Datetime(string="Sent On", required=True, readonly=True, default=fields.Datetime.now)
+    activated_date = fields.Datetime(string="Asked On", readonly=True,
+                                     help="When the approvers of this level were asked (earlier levels done).")
+    done_date = fields.Datetime(string="Decided On", readonly=True)
+
+    approver_kind = fields.Selection([("users", "Named Users"), ("group", "Group"), ("field", "Document Field")],
+                                     readonly=True, required=True)
+    approver_user_ids = fields.Many2many("res.users", "clerk_approval_request_approver_rel", "request_id", "user_id",
+                                         string="Approvers", readonly=True)
+    approver_group_id = fields.Many2one("res.groups", string="Approver Group", readonly=True)
+    approvers_label = fields.Char(string="Approvers (as sent)", readonly=True)
+    min_approvals = fields.Integer(string="Approvals Needed", readonly=True)
+    allow_self_approval = fields.Boolean(string="Requester May Approve", readonly=True)
+    reminder_days = fields.Integer(string="Remind After (Days)", readonly=True)
+    escalation_days = fields.Integer(string="Escalate After (Days)", readonly=True)
+    escalation_user_id = fields.Many2one("res.users", string="Escalate To", readonly=True)
+    escalation_group_id = fields.Many2one("res.groups", string="Escalate To Group", readonly=True)
+
+    decision_ids = fields.One2many("clerk.approval.decision", "request_id", string="Decisions", readonly=True)
+    followup_ids = fields.One2many("clerk.approval.followup", "request_id", string="Reminders and Escalations",
+                                   readonly=True)
+    approval_count = fields.Integer(string="Approvals", compute="_compute_approval_count")
+    decision_summary = fields.Text(string="Decided By", compute="_compute_decision_summary")
+
+    void_reason = fields.Text(string="Why Voided", readonly=True)
+    voided_by_id = fields.Many2one("res.users", string="Voided By", readonly=True)
+    voided_date = fields.Datetime(string="Voided On", readonly=True)
+
+    @api.depends("decision_ids.approver_id", "decision_ids.decision")
+    def _compute_approval_count(self):
+        for request in self:
+            request.approval_count = approval.distinct_approvals(
+                d.approver_id.id for d in request.decision_ids if d.decision == "approve")
+
+    @api.depends("decision_ids")
+    def _compute_decision_summary(self):
+        for request in self:
+            request.decision_summary = "\n".join(d._summary() for d in request.decision_ids) or False
+
+    # ------------------------------------------------------------ history is immutable
+    def write(self, vals):
+        if not self.env.su:
+            self.check_access("write")
+            raise UserError(self.env._("Approval requests are history: they cannot be changed. "
+                                       "Use the Approve, Reject or Send for Approval buttons of the document."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Approval requests are history: they cannot be deleted."))
+
+    # ------------------------------------------------------------ who may decide
+    def _principals(self):
+        """The people whose approval counts for each request (named users, group members)."""
+        self.ensure_one()
+        if self.approver_kind == "group":
+            return self.approver_group_id.all_user_ids.filtered(lambda u: u.active and not u.share)
+        return self.approver_user_ids
+
+    def _decidable_by(self, user, substituted=None):
+        """``{request: principal}`` of the pending requests ``user`` may decide now, and for whom.
+
+        ``principal`` is ``user`` or the absent approver ``user`` substitutes.
+        Four-eyes: the requester acts for nobody unless the level allows it.
+        """
+        if substituted is None:
+            substituted = self.env["clerk.approval.substitute"]._substituted_by(user)
+        result = {}
+        for request in self:
+            if request.state != approval.PENDING or not request.is_current:
+                continue
+            if not request.allow_self_approval and user == request.requester_id:
+                continue
+            done_by = {d.approver_id.id for d in request.decision_ids} | {d.user_id.id for d in request.decision_ids}
+            if user.id in done_by:
+                continue
+            for principal in (user, *substituted):
+                if principal.id in done_by:
+                    continue
+                if not request.allow_self_approval and principal == request.requester_id:
+                    continue
+                if request._is_approver(principal):
+                    result[request] = principal
+                    break
+        return result
+
+    def _is_approver(self, user):
+        self.ensure_one()
+        if self.approver_kind == "group":
+            return self.approver_group_id in user.all_group_ids
+        return user in self.approver_user_ids
+
+    def _notify_users(self):
+        """Who to ask or remind for a pending request: its approvers, or their substitute while away."""
+        self.ensure_one()
+        users = self._principals()
+        away = self.env["clerk.approval.substitute"]._active_for(users)
+        return (users - away.user_id) | away.substitute_id, away
+
+    # ------------------------------------------------------------ activities
+    def _activity_summary(self):
+        self.ensure_one()
+        return self.env._("Approve: %s", self.name)
+
+    def _schedule_activities(self):
+        """A To-Do for every approver (or their substitute) of each request."""
+        for request in self:
+            users, away = request._notify_users()
+            move = request.move_id.sudo()
+            for user in users:
+                for_whom = away.filtered(lambda s, u=user: s.substitute_id == u).user_id
+                note = self.env._("Approval requested by %s.", request.requester_id.name)
+                if for_whom:
+                    note += " " + self.env._("You stand in for %s.", ", ".join(for_whom.mapped("name")))
+                move.activity_schedule("mail.mail_activity_data_todo", user_id=user.id,
+                                       summary=request._activity_summary(), note=note)
+
+    def _activities(self):
+        summaries = {request._activity_summary() for request in self}
+        if not self:
+            return self.env["mail.activity"]
+        return self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "account.move"), ("res_id", "in", self.move_id.ids),
+            ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_todo").id),
+            ("summary", "in", list(summaries)),
+        ])
+
+    def _close_activities(self, user=None, feedback=None):
+        """Mark ``user``'s To-Do of these requests done, or remove every approver's when no user is given."""
+        activities = self._activities()
+        if user:
+            activities.filtered(lambda a: a.user_id == user).action_feedback(feedback=feedback)
+        else:
+            activities.unlink()
+
+    # ------------------------------------------------------------ life
+    def _activate(self):
+        """Ask the approvers of these (waiting) requests now."""
+        self.sudo().write({"state": approval.PENDING, "activated_date": fields.Datetime.now()})
+        self._schedule_activities()
+
+    def _void(self, reason, user=None):
+        """Void open or approved requests: they no longer count; the document needs approval again."""
+        requests = self.filtered(lambda r: r.state in (*approval.OPEN_STATES, approval.APPROVED))
+        if not requests:
+            return requests
+        requests._close_activities()
+        requests.sudo().write({
+            "state": approval.VOIDED,
+            "is_current": False,
+            "void_reason": reason,
+            "voided_by_id": (user or self.env.user).id,
+            "voided_date": fields.Datetime.now(),
+        })
+        return requests
+
+    # ------------------------------------------------------------ cron
+    @api.model
+    def _followup_domain(self, now):
+        delays_from = now - timedelta(days=1)  # every delay is a whole number of days, at least one
+        return [
+            ("state", "=", approval.PENDING),
+            ("is_current", "=", True),
+            ("move_id.state", "=", "draft"),
+            ("activated_date", "<=", delays_from),
+            "|",
+            "&", ("reminder_days", ">", 0), ("followup_ids", "not any", [("kind", "=", approval.REMINDER)]),
+            "&", ("escalation_days", ">", 0), ("followup_ids", "not any", [("kind", "=", approval.ESCALATION)]),
+        ]
+
+    @api.model
+    def _cron_followups(self, batch_size=200):
+        """Remind approvers and escalate requests past their level's delays, each once per request and delay.
+
+        Work is selected with a domain that excludes what was done, claimed with
+        ``FOR UPDATE SKIP LOCKED`` (two workers never take the same request) and
+        recorded as ``clerk.approval.followup`` rows (unique per request and
+        kind), committing after each batch.
+        """
+        now = fields.Datetime.now()
+        domain = self._followup_domain(now)
+        last_id = 0
+        while True:
+            batch = self.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
+            if not batch:
+                return
+            last_id = batch[-1].id
+            self.env.cr.execute(SQL(
+                "SELECT id FROM clerk_approval_request WHERE id IN %s FOR UPDATE SKIP LOCKED", tuple(batch.ids)))
+            claimed = self.browse(row[0] for row in self.env.cr.fetchall())
+            done = claimed._send_followups(now)
+            remaining_time = self.env["ir.cron"]._commit_progress(done)
+            if not remaining_time:
+                return
+
+    def _send_followups(self, now):
+        done_kinds = defaultdict(set)
+        for followup in self.followup_ids:
+            done_kinds[followup.request_id.id].add(followup.kind)
+        to_record = []
+        for request in self:
+            for kind in approval.due_followups(request.activated_date, now, request.reminder_days,
+                                               request.escalation_days, done_kinds[request.id]):
+                users = request._remind() if kind == approval.REMINDER else request._escalate()
+                to_record.append({"request_id": request.id, "kind": kind, "date": now,
+                                  "notified_user_ids": [(6, 0, users.ids)]})
+        self.env["clerk.approval.followup"].sudo().create(to_record)
+        return len(to_record)
+
+    def _remind(self):
+        self.ensure_one()
+        users, _away = self._notify_users()
+        self.move_id.sudo().message_post(
+            body=Markup("%s") % self.env._(
+                "Reminder: level %(level)s has been waiting for approval since %(date)s (%(who)s).",
+                level=self.name, date=fields.Datetime.to_string(self.activated_date),
+                who=", ".join(users.mapped("name")) or self.approvers_label),
+            partner_ids=users.partner_id.ids,
+            message_type="comment", subtype_xmlid="mail.mt_note",
+        )
+        return users
+
+    def _escalate(self):
+        self.ensure_one()
+        users = self.escalation_user_id | self.escalation_group_id.all_user_ids.filtered(
+            lambda u: u.active and not u.share)
+        move = self.move_id.sudo()
+        for user in users:
+            move.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=user.id,
+                summary=self.env._("Escalated: %s", self.name),
+                note=self.env._("Level %(level)s has waited for approval since %(date)s.", level=self.name,
+                                date=fields.Datetime.to_string(self.activated_date)))
+        move.message_post(
+            body=self.env._("Escalated: level %(level)s has waited for approval since %(date)s; escalated to "
+                            "%(who)s.", level=self.name, date=fields.Datetime.to_string(self.activated_date),
+                            who=", ".join(users.mapped("name"))),
+            partner_ids=users.partner_id.ids,
+            message_type="comment", subtype_xmlid="mail.mt_note",
+        )
+        return users

@@ -1,0 +1,185 @@
+from datetime import datetime, time
+
+from odoo import api, fields, models
+
+from ..tools import xlsx
+
+REQUEST_COLUMNS = (
+    xlsx.Column("Company", "text", 18),
+    xlsx.Column("Document", "text", 20),
+    xlsx.Column("Partner", "text", 26),
+    xlsx.Column("Level", "text", 24),
+    xlsx.Column("Sequence", "int", 8),
+    xlsx.Column("Status", "text", 14),
+    xlsx.Column("Current Round", "bool", 8),
+    xlsx.Column("Requested By", "text", 18),
+    xlsx.Column("Sent On", "datetime", 17),
+    xlsx.Column("Asked On", "datetime", 17),
+    xlsx.Column("Approvers", "text", 30),
+    xlsx.Column("Approvals Needed", "int", 9),
+    xlsx.Column("Approvals Given", "int", 9),
+    xlsx.Column("Decided On", "datetime", 17),
+    xlsx.Column("Voided By", "text", 18),
+    xlsx.Column("Voided On", "datetime", 17),
+    xlsx.Column("Why Voided", "text", 50),
+)
+DECISION_COLUMNS = (
+    xlsx.Column("Company", "text", 18),
+    xlsx.Column("Document", "text", 20),
+    xlsx.Column("Level", "text", 24),
+    xlsx.Column("Decision", "text", 12),
+    xlsx.Column("Decided By", "text", 18),
+    xlsx.Column("For Approver", "text", 18),
+    xlsx.Column("By Substitute", "bool", 8),
+    xlsx.Column("Date", "datetime", 17),
+    xlsx.Column("Comment", "text", 50),
+)
+FOLLOWUP_COLUMNS = (
+    xlsx.Column("Company", "text", 18),
+    xlsx.Column("Document", "text", 20),
+    xlsx.Column("Level", "text", 24),
+    xlsx.Column("Kind", "text", 12),
+    xlsx.Column("Date", "datetime", 17),
+    xlsx.Column("Sent To", "text", 40),
+)
+SUBSTITUTE_COLUMNS = (
+    xlsx.Column("Approver Away", "text", 20),
+    xlsx.Column("Substitute", "text", 20),
+    xlsx.Column("From", "date", 12),
+    xlsx.Column("To", "date", 12),
+    xlsx.Column("Ended On", "date", 12),
+    xlsx.Column("Note", "text", 30),
+    xlsx.Column("Recorded By", "text", 20),
+    xlsx.Column("Recorded On", "datetime", 17),
+)
+OVERRIDE_COLUMNS = (
+    xlsx.Column("Company", "text", 18),
+    xlsx.Column("Document", "text", 20),
+    xlsx.Column("Posted By", "text", 18),
+    xlsx.Column("Date", "datetime", 17),
+    xlsx.Column("Reason", "text", 40),
+    xlsx.Column("Outstanding When Posted", "text", 60),
+)
+
+
+class ClerkApprovalHistoryReport(models.AbstractModel):
+    _name = "clerk.approval.history.report"
+    _description = "Approval History Export"
+
+    _chunk_size = 2000
+
+    @api.model
+    def _chunks(self, model, domain, field_names):
+        """Records of ``domain`` read as the current user, chunk by chunk, the cache emptied between chunks."""
+        Model = self.env[model].with_context(active_test=False)
+        last_id = 0
+        while True:
+            records = Model.search_fetch([*domain, ("id", ">", last_id)], field_names, order="id",
+                                         limit=self._chunk_size)
+            if not records:
+                return
+            yield records
+            last_id = records[-1].id
+            self.env.invalidate_all()
+
+    @api.model
+    def _period(self, field_name, date_from, date_to):
+        domain = []
+        if date_from:
+            domain.append((field_name, ">=", datetime.combine(date_from, time.min)))
+        if date_to:
+            domain.append((field_name, "<=", datetime.combine(date_to, time.max)))
+        return domain
+
+    @api.model
+    def _selection(self, model, field_name):
+        return dict(self.env[model]._fields[field_name]._description_selection(self.env))
+
+    @api.model
+    def _request_rows(self, date_from, date_to):
+        states = self._selection("clerk.approval.request", "state")
+        domain = [("company_id", "in", self.env.companies.ids), *self._period("sent_date", date_from, date_to)]
+        for requests in self._chunks("clerk.approval.request", domain, [
+                "company_id", "move_id", "name", "sequence", "state", "is_current", "requester_id", "sent_date",
+                "activated_date", "approvers_label", "min_approvals", "done_date", "voided_by_id", "voided_date",
+                "void_reason"]):
+            requests.move_id.fetch(["name", "partner_id"])
+            requests.decision_ids.fetch(["decision", "approver_id"])
+            for request in requests:
+                yield (request.company_id.name, request.move_id.display_name,
+                       request.move_id.partner_id.display_name, request.name, request.sequence,
+                       states[request.state], request.is_current, request.requester_id.name, request.sent_date,
+                       request.activated_date, request.approvers_label, request.min_approvals,
+                       request.approval_count, request.done_date, request.voided_by_id.name or None,
+                       request.voided_date, request.void_reason or None)
+
+    @api.model
+    def _decision_rows(self, date_from, date_to):
+        decisions = self._selection("clerk.approval.decision", "decision")
+        domain = [("company_id", "in", self.env.companies.ids), *self._period("date", date_from, date_to)]
+        for records in self._chunks("clerk.approval.decision", domain, [
+                "company_id", "move_id", "level", "decision", "user_id", "approver_id", "is_substitute", "date",
+                "comment"]):
+            for record in records:
+                yield (record.company_id.name, record.move_id.display_name, record.level,
+                       decisions[record.decision], record.user_id.name, record.approver_id.name,
+                       record.is_substitute, record.date, record.comment or None)
+
+    @api.model
+    def _followup_rows(self, date_from, date_to):
+        kinds = self._selection("clerk.approval.followup", "kind")
+        domain = [("company_id", "in", self.env.companies.ids), *self._period("date", date_from, date_to)]
+        for records in self._chunks("clerk.approval.followup", domain, [
+                "company_id", "move_id", "request_id", "kind", "date", "notified_user_ids"]):
+            for record in records:
+                yield (record.company_id.name, record.move_id.display_name, record.request_id.name,
+                       kinds[record.kind], record.date, ", ".join(record.notified_user_ids.mapped("name")))
+
+    @api.model
+    def _substitute_rows(self, date_from, date_to):
+        domain = []
+        if date_from:
+            domain.append(("date_to", ">=", date_from))
+        if date_to:
+            domain.append(("date_from", "<=", date_to))
+        for records in self._chunks("clerk.approval.substitute", domain, [
+                "user_id", "substitute_id", "date_from", "date_to", "ended_on", "note", "create_uid",
+                "create_date"]):
+            for record in records:
+                yield (record.user_id.name, record.substitute_id.name, record.date_from, record.date_to,
+                       record.ended_on or None, record.note or None, record.create_uid.name, record.create_date)
+
+    @api.model
+    def _override_rows(self, date_from, date_to):
+        domain = [("company_id", "in", self.env.companies.ids), *self._period("create_date", date_from, date_to)]
+        for records in self._chunks("clerk.post.override", domain, [
+                "company_id", "move_id", "user_id", "create_date", "reason", "bypassed"]):
+            for record in records:
+                yield (record.company_id.name, record.move_id.display_name, record.user_id.name,
+                       record.create_date, record.reason, record.bypassed or None)
+
+    @api.model
+    def export_xlsx(self, target, date_from=None, date_to=None):
+        """Write the approval history to ``target`` (a path or a binary file); returns rows per sheet.
+
+        Everything is read as the current user: access rights and record rules
+        (companies, own substitutions) decide what is exported.
+        """
+        for model in ("clerk.approval.request", "clerk.approval.decision", "clerk.approval.followup",
+                      "clerk.approval.substitute", "clerk.post.override"):
+            self.env[model].check_access("read")
+        _ = self.env._
+        period = _("from %(start)s to %(end)s", start=fields.Date.to_string(date_from) or _("the start"),
+                   end=fields.Date.to_string(date_to) or _("today"))
+        return xlsx.export(target, [
+            (_("Requests"), REQUEST_COLUMNS, self._request_rows(date_from, date_to),
+             _("Approval requests %s (voided ones say why, by whom and when)", period)),
+            (_("Decisions"), DECISION_COLUMNS, self._decision_rows(date_from, date_to),
+             _("Approvals and rejections %s", period)),
+            (_("Reminders"), FOLLOWUP_COLUMNS, self._followup_rows(date_from, date_to),
+             _("Reminders and escalations %s", period)),
+            (_("Substitutes"), SUBSTITUTE_COLUMNS, self._substitute_rows(date_from, date_to),
+             _("Out-of-office substitutes %s", period)),
+            (_("Emergency Postings"), OVERRIDE_COLUMNS, self._override_rows(date_from, date_to),
+             _("Posted before ready (emergency override) %s", period)),
+        ])
