@@ -4,6 +4,7 @@ Used by ``./clerk`` and by the benchmarks under ``bench/``. It needs only the
 standard library, so it works before Odoo or any test dependency is installed.
 """
 
+import configparser
 import contextlib
 import glob
 import os
@@ -109,16 +110,34 @@ class ThrowawayCluster:
         log("stopped the throwaway PostgreSQL cluster")
 
 
+def _odoo_rc_settings():
+    """Database settings of the Odoo config file named by ODOO_RC, if any (PG* variables win)."""
+    path = os.environ.get("ODOO_RC")
+    if not path or not os.path.isfile(path):
+        return {}
+    parser = configparser.ConfigParser()
+    parser.read(path)
+    options = parser["options"] if parser.has_section("options") else {}
+    return {key: options[key] for key in ("db_host", "db_port", "db_user", "db_password")
+            if options.get(key) not in (None, "", "False")}
+
+
 @contextlib.contextmanager
 def postgres(keep_cluster=False):
     """Yield connection settings of a reachable PostgreSQL with a role Odoo accepts.
 
-    Uses PGHOST/PGPORT/PGUSER/PGPASSWORD when set, else 127.0.0.1:5432; when
+    Uses PGHOST/PGPORT/PGUSER/PGPASSWORD when set, else the db_* options of the
+    Odoo config file named by ODOO_RC, else 127.0.0.1:5432; when
     nothing answers, starts a throwaway cluster under ``.clerk/pg`` and stops it
     afterwards (and deletes it unless ``keep_cluster``).
     """
-    host = os.environ.get("PGHOST", "127.0.0.1")
-    port = int(os.environ.get("PGPORT", "5432"))
+    settings = _odoo_rc_settings()
+    host = os.environ.get("PGHOST") or settings.get("db_host") or "127.0.0.1"
+    port = int(os.environ.get("PGPORT") or settings.get("db_port") or 5432)
+    if settings.get("db_user") and not os.environ.get("PGUSER"):
+        os.environ["PGUSER"] = settings["db_user"]
+    if settings.get("db_password") and not os.environ.get("PGPASSWORD"):
+        os.environ["PGPASSWORD"] = settings["db_password"]
     cluster = None
     if _reachable(host, port):
         user = os.environ.get("PGUSER") or DB_ROLE
