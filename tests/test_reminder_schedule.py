@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import load_plain_module
 
 rs = load_plain_module("reminder_schedule")
@@ -48,7 +47,7 @@ def test_days_between_calendar_and_working():
     assert rs.days_between(date(2026, 3, 6), date(2026, 3, 9), True) == 1
     assert rs.days_between(date(2026, 3, 9), date(2026, 3, 6), True) == -1
     assert rs.days_between(date(2026, 3, 2), date(2026, 3, 2), True) == 0
-    for n in range(0, 30):
+    for n in range(30):
         start = date(2026, 3, 2)
         assert rs.days_between(start, rs.add_working_days(start, n), True) == n
 

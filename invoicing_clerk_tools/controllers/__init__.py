@@ -1,1 +1,4 @@
-from . import main
+from . import (
+    main,
+    reminders,  # payment reminders
+)

@@ -1,1 +1,15 @@
-from . import account_move, clerk_post_override, clerk_queue, res_company, res_config_settings
+from . import (  # payment reminders
+    account_move,
+    account_move_reminder,
+    clerk_post_override,
+    clerk_queue,
+    clerk_reminder_log,
+    clerk_reminder_schedule,
+    clerk_reminder_step,
+    mail_mail,
+    res_company,
+    res_company_reminder,
+    res_config_settings,
+    res_config_settings_reminder,
+    res_partner_reminder,
+)

@@ -1,1 +1,4 @@
-from . import clerk_aging_report
+from . import (
+    clerk_aging_report,
+    clerk_reminder_report,  # payment reminders
+)

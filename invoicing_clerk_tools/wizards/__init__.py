@@ -1,1 +1,5 @@
-from . import clerk_aging_export, clerk_post_override_wizard
+from . import (
+    clerk_aging_export,
+    clerk_post_override_wizard,
+    clerk_reminder_confirm_wizard,  # payment reminders
+)
