@@ -113,6 +113,7 @@ class ClerkReminderLog(models.Model):
     # ---------------------------------------------------------- immutability
     def write(self, vals):
         if not self.env.su:
+            self.check_access("write")
             raise UserError(self.env._("Reminder logs record what was sent: they cannot be changed."))
         return super().write(vals)
 

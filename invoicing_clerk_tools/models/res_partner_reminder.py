@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class ResPartner(models.Model):
@@ -39,7 +39,11 @@ class ResPartner(models.Model):
             partner.clerk_reminder_log_count = counts.get(partner.commercial_partner_id, 0)
 
     def action_clerk_followup_done(self):
-        self.write({"clerk_followup_flag": False})
+        """A clerk followed the customer up: the flag goes (clerks may not edit contacts otherwise)."""
+        if not self.env.user.has_group("invoicing_clerk_tools.group_clerk"):
+            raise AccessError(self.env._("Only invoicing clerks may clear the follow-up flag."))
+        self.check_access("read")
+        self.sudo().write({"clerk_followup_flag": False})
         return True
 
     def action_clerk_reminder_logs(self):

@@ -150,7 +150,7 @@ def plan(items, steps, today: date, *, per_customer=True, min_days=0, last_conta
             continue
         by_customer.setdefault(item.customer, []).append((item, step))
     messages = []
-    for customer in sorted(by_customer, key=str):
+    for customer in sorted(by_customer):
         entries = sorted(by_customer[customer], key=lambda e: (-rank[e[1].key], e[0].due, str(e[0].key)))
         if per_customer:
             lead_item, lead_step = entries[0]
