@@ -43,6 +43,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
     ],
     "demo": [
         "demo/clerk_demo.xml",
+        "demo/clerk_reminder_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

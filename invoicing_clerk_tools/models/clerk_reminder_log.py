@@ -105,6 +105,8 @@ class ClerkReminderLog(models.Model):
 
     @api.depends("member_log_ids", "move_id")
     def _compute_message_moves(self):
+        # read every log's invoices at once (the union of each log with its members has no wider prefetch)
+        (self | self.member_log_ids).move_id.fetch(["invoice_date_due", "date", "amount_residual_signed"])
         for log in self:
             moves = (log | log.member_log_ids).move_id.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
             log.message_move_ids = moves
@@ -275,6 +277,8 @@ class ClerkReminderLog(models.Model):
             attach_moves = attach._group().move_id
             pdfs = {move.id: move.invoice_pdf_report_id.id for move in attach_moves}
         model_description = self.env["ir.model"]._get("account.move").display_name
+        # replies go to the invoice's thread; computed in batch (mail.message would do it mail by mail)
+        reply_to = sendable.move_id.sudo()._notify_get_reply_to(default=False)
         mail_values = []
         for lead in sendable:
             values = rendered[lead.id]
@@ -299,7 +303,7 @@ class ClerkReminderLog(models.Model):
                 "body_html": body,
                 "email_from": values.get("email_from") or lead.company_id.email_formatted or
                 self.env.user.email_formatted,
-                "reply_to": values.get("reply_to") or False,
+                "reply_to": values.get("reply_to") or reply_to.get(lead.move_id.id) or False,
                 "recipient_ids": [(4, lead.recipient_id.id)],
                 "model": "account.move",
                 "res_id": lead.move_id.id,
@@ -369,7 +373,7 @@ class ClerkReminderLog(models.Model):
         finished = self._group().filtered(lambda log: log.is_final and log.kind == "reminder")
         if not finished:
             return
-        finished.partner_id.write({"clerk_followup_flag": True})
+        finished.partner_id.with_context(tracking_disable=True).write({"clerk_followup_flag": True})
         for lead in finished.mapped(lambda log: log.lead_log_id or log):
             if lead.action == "escalation":
                 continue
