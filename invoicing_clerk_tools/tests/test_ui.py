@@ -22,12 +22,12 @@ class TestReminderUi(HttpCase, ClerkCommon):
     def test_manager_creates_schedule_and_clerk_confirms(self):
         self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_reminder_schedule_action",
                         "invoicing_clerk_tools_reminder_schedule", login=self.manager.login)
-        schedule = self.env["clerk.reminder.schedule"].search([("name", "=", "Tour follow-up")])
+        schedule = self.env["clerk.reminder.schedule"].sudo().search([("name", "=", "Tour follow-up")])
         self.assertEqual(schedule.step_ids.mapped("offset_days"), [-3, 7, 21])
         self.assertEqual(schedule.company_id, self.company)
 
         template = self.env.ref("invoicing_clerk_tools.mail_template_clerk_reminder")
-        manual = self.env["clerk.reminder.schedule"].create({
+        manual = self.env["clerk.reminder.schedule"].sudo().create({
             "name": "Manual", "company_id": self.company.id, "min_interval_days": 0,
             "step_ids": [Command.create({"name": "Check first", "offset_days": 5, "manual": True,
                                          "mail_template_id": template.id})],
@@ -35,7 +35,7 @@ class TestReminderUi(HttpCase, ClerkCommon):
         self.company.clerk_reminder_schedule_id = manual
         self.partner_a.email = "a@customer.example.com"
         invoice = self.make_invoice(amount=88.0, invoice_date="2020-01-01", due_date="2020-01-31", post=True)
-        Log = self.env["clerk.reminder.log"]
+        Log = self.env["clerk.reminder.log"].sudo()
         messages = self.env["clerk.reminder.schedule"].sudo()._clerk_plan(
             fields.Date.today(), self.company)
         self.env["clerk.reminder.schedule"].sudo()._clerk_perform_batch(messages, fields.Date.today())
