@@ -12,8 +12,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
 * one "Ready to post?" gate on invoices and bills that every feature feeds and that holds for every way of posting;
 * an emergency override for a named group, recorded with its reason;
 * a clerk workspace with work queues;
-* payment reminder schedules: courtesy notices, reminders, calls, letters and escalations that run daily,
-  never twice, pause for disputes and promises to pay, and stop when the invoice is paid;
+* payment reminder schedules that run daily, never twice, pause for disputes and promises to pay, and stop when paid;
 * XLSX exports through one shared helper, starting with the aged open customer invoices.
 """,
     "author": "Invoicing Clerk Tools contributors",
