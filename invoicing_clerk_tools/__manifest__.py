@@ -12,6 +12,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
 * one "Ready to post?" gate on invoices and bills that every feature feeds and that holds for every way of posting;
 * an emergency override for a named group, recorded with its reason;
 * a clerk workspace with work queues;
+* payment reminder schedules that run daily, never twice, pause for disputes and promises to pay, and stop when paid;
 * XLSX exports through one shared helper, starting with the aged open customer invoices.
 """,
     "author": "Invoicing Clerk Tools contributors",
@@ -23,8 +24,10 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "security/clerk_security.xml",
         "security/clerk_approval_security.xml",
         "security/ir.model.access.csv",
+        "security/clerk_reminder_security.xml",
         "data/clerk_queue_data.xml",
         "data/clerk_approval_cron.xml",
+        "data/clerk_reminder_data.xml",
         "views/clerk_queue_views.xml",
         "views/clerk_post_override_views.xml",
         "views/account_move_views.xml",
@@ -37,10 +40,17 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "wizards/clerk_post_override_wizard_views.xml",
         "wizards/clerk_approval_decision_wizard_views.xml",
         "wizards/clerk_approval_export_views.xml",
+        "views/clerk_reminder_schedule_views.xml",
+        "views/clerk_reminder_log_views.xml",
+        "views/account_move_reminder_views.xml",
+        "report/clerk_reminder_letter.xml",
+        "wizards/clerk_reminder_confirm_wizard_views.xml",
         "views/clerk_menus.xml",
+        "views/clerk_reminder_menus.xml",
     ],
     "demo": [
         "demo/clerk_demo.xml",
+        "demo/clerk_reminder_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

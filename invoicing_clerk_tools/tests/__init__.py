@@ -3,5 +3,8 @@ from . import test_approval_ui
 from . import test_approvals
 from . import test_install_checks
 from . import test_posting_gate
+from . import test_reminder_concurrency
+from . import test_reminder_mail
+from . import test_reminders
 from . import test_ui
 from . import test_workspace

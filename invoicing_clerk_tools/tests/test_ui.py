@@ -1,3 +1,4 @@
+from odoo import Command, fields
 from odoo.tests import HttpCase
 
 from .common import ClerkCommon
@@ -15,3 +16,34 @@ class TestClerkUi(HttpCase, ClerkCommon):
         self.assertEqual(response.status_code, 200)
         rows = read_sheet(response.content)
         self.assertIn(invoice.name, {row["Number"] for row in rows})
+
+
+class TestReminderUi(HttpCase, ClerkCommon):
+    def test_manager_creates_schedule_and_clerk_confirms(self):
+        self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_reminder_schedule_action",
+                        "invoicing_clerk_tools_reminder_schedule", login=self.manager.login)
+        schedule = self.env["clerk.reminder.schedule"].sudo().search([("name", "=", "Tour follow-up")])
+        self.assertEqual(schedule.step_ids.mapped("offset_days"), [-3, 7, 21])
+        self.assertEqual(schedule.company_id, self.company)
+
+        template = self.env.ref("invoicing_clerk_tools.mail_template_clerk_reminder")
+        manual = self.env["clerk.reminder.schedule"].sudo().create({
+            "name": "Manual", "company_id": self.company.id, "min_interval_days": 0,
+            "step_ids": [Command.create({"name": "Check first", "offset_days": 5, "manual": True,
+                                         "mail_template_id": template.id})],
+        })
+        self.company.clerk_reminder_schedule_id = manual
+        self.partner_a.email = "a@customer.example.com"
+        invoice = self.make_invoice(amount=88.0, invoice_date="2020-01-01", due_date="2020-01-31", post=True)
+        Log = self.env["clerk.reminder.log"].sudo()
+        messages = self.env["clerk.reminder.schedule"].sudo()._clerk_plan(
+            fields.Date.today(), self.company)
+        self.env["clerk.reminder.schedule"].sudo()._clerk_perform_batch(messages, fields.Date.today())
+        log = Log.search([("move_id", "=", invoice.id)])
+        self.assertEqual(log.state, "to_confirm")
+        self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_workspace_action",
+                        "invoicing_clerk_tools_reminder_confirm", login=self.clerk.login)
+        log.invalidate_recordset()
+        self.assertEqual(log.state, "queued")
+        self.assertEqual(log.user_id, self.clerk)
+        self.assertTrue(log.mail_id)

@@ -5,13 +5,12 @@ from .common import ClerkCommon
 
 class TestWorkspace(ClerkCommon):
     def test_queue_counts_match_their_records(self):
-        Move = self.env["account.move"]
         self.make_invoice(amount=100, post=True, due_date="2020-01-01", invoice_date="2019-12-01")
         self.make_invoice(amount=250, post=True)
         queues = self.env["clerk.queue"].with_user(self.clerk).search([])
         self.assertTrue(queues)
         for queue in queues:
-            records = Move.with_user(self.clerk).search(queue._get_domain())
+            records = self.env[queue.res_model].with_user(self.clerk).search(queue._get_domain())
             self.assertEqual(queue.record_count, len(records), queue.name)
             if queue.amount_field:
                 self.assertAlmostEqual(queue.amount_total, sum(records.mapped(queue.amount_field)))

@@ -1,0 +1,96 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+OPEN_STATES = ("not_paid", "partial")
+
+
+class AccountMove(models.Model):
+    """Payment follow-up on customer invoices: pauses (dispute, promise to pay), exclusion and history."""
+
+    _inherit = "account.move"
+
+    clerk_reminder_excluded = fields.Boolean(
+        string="No Payment Reminders", copy=False, tracking=True,
+        help="This invoice is never reminded (give the reason).")
+    clerk_reminder_exclusion_reason = fields.Char(string="Why No Reminders", copy=False, tracking=True)
+    clerk_dispute = fields.Boolean(string="In Dispute", copy=False, tracking=True,
+                                   help="The customer disputes this invoice: reminders stop until it is cleared.")
+    clerk_dispute_reason = fields.Char(string="Dispute Reason", copy=False, tracking=True)
+    clerk_promise_date = fields.Date(
+        string="Promised Payment Date", copy=False, tracking=True,
+        help="The customer promised to pay by this date: reminders stop until then. If the invoice is still unpaid "
+        "after it, reminders resume and the responsible clerk is notified.")
+    clerk_promise_amount = fields.Monetary(string="Promised Amount", copy=False, currency_field="currency_id",
+                                           tracking=True)
+    clerk_promise_note = fields.Char(string="Promise Note", copy=False)
+    clerk_promise_broken = fields.Boolean(string="Promise Broken", copy=False, readonly=True)
+    clerk_reminder_log_ids = fields.One2many("clerk.reminder.log", "move_id", string="Reminder History")
+    clerk_reminder_step_id = fields.Many2one("clerk.reminder.step", string="Current Reminder Step",
+                                             compute="_compute_clerk_reminder_steps")
+    clerk_reminder_next_step_id = fields.Many2one("clerk.reminder.step", string="Next Reminder Step",
+                                                  compute="_compute_clerk_reminder_steps")
+    clerk_reminder_next_date = fields.Date(string="Next Reminder On", compute="_compute_clerk_reminder_steps")
+
+    @api.constrains("clerk_reminder_excluded", "clerk_reminder_exclusion_reason", "clerk_dispute",
+                    "clerk_dispute_reason", "clerk_promise_date", "clerk_promise_amount")
+    def _check_clerk_reminder_pauses(self):
+        for move in self:
+            if move.clerk_reminder_excluded and not (move.clerk_reminder_exclusion_reason or "").strip():
+                raise ValidationError(self.env._(
+                    "Why No Reminders: say why invoice %s is excluded from payment reminders.", move.display_name))
+            if move.clerk_dispute and not (move.clerk_dispute_reason or "").strip():
+                raise ValidationError(self.env._(
+                    "Dispute Reason: say what the customer disputes on invoice %s.", move.display_name))
+            if move.clerk_promise_amount < 0:
+                raise ValidationError(self.env._("Promised Amount of %s is below zero: enter the amount promised.",
+                                                 move.display_name))
+            if move.clerk_promise_amount and not move.clerk_promise_date:
+                raise ValidationError(self.env._(
+                    "Promised Payment Date: a promise to pay on %s needs the date the customer promised.",
+                    move.display_name))
+
+    def write(self, vals):
+        if "clerk_promise_date" in vals:
+            vals = dict(vals, clerk_promise_broken=False)
+        return super().write(vals)
+
+    @api.depends("clerk_reminder_log_ids", "invoice_date_due", "payment_state", "commercial_partner_id")
+    @api.depends_context("allowed_company_ids")
+    def _compute_clerk_reminder_steps(self):
+        planned = self.env["clerk.reminder.schedule"]._clerk_next_steps(self)
+        for move in self:
+            move.clerk_reminder_step_id, move.clerk_reminder_next_step_id, move.clerk_reminder_next_date = (
+                planned.get(move.id, (False, False, False)))
+
+    def action_clerk_clear_pause(self):
+        self.write({"clerk_dispute": False, "clerk_dispute_reason": False, "clerk_promise_date": False,
+                    "clerk_promise_amount": 0.0, "clerk_promise_note": False})
+        return True
+
+    @api.model
+    def _clerk_promises_broken(self, today, companies):
+        """Promises to pay whose date passed with the invoice unpaid: reminders resume, the clerk is told."""
+        broken = self.search([
+            ("company_id", "in", companies.ids), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_STATES), ("clerk_promise_date", "<", today),
+            ("clerk_promise_broken", "=", False),
+        ])
+        if not broken:
+            return broken
+        schedules = self.env["clerk.reminder.schedule"].search([("company_id", "in", companies.ids)])
+        resolve = self.env["clerk.reminder.schedule"]._clerk_resolver(schedules, companies)
+        for move in broken:
+            schedule = resolve(move.company_id, move.commercial_partner_id)
+            user = (move.commercial_partner_id.clerk_reminder_user_id or move.invoice_user_id
+                    or (schedule and schedule.user_id) or self.env.user)
+            summary = self.env._("Promise to pay broken: %s", move.commercial_partner_id.name)
+            move.activity_schedule("mail.mail_activity_data_todo", date_deadline=today, summary=summary,
+                                   user_id=user.id)
+            move.message_post(body=Markup("<p>%s</p>") % self.env._(
+                "The customer promised to pay by %(date)s; the invoice is still unpaid. Payment reminders resume.",
+                date=move.clerk_promise_date), message_type="comment", subtype_xmlid="mail.mt_note")
+        broken.with_context(tracking_disable=True).write({"clerk_promise_broken": True})
+        # write() resets the flag when the date changes; here the date does not change
+        return broken

@@ -1,0 +1,358 @@
+import logging
+from collections import defaultdict
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Domain
+
+from ..tools import reminder_schedule as rs
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE_PARAM = "invoicing_clerk_tools.reminder_batch_size"
+DEFAULT_BATCH_SIZE = 500
+OPEN_STATES = ("not_paid", "partial")
+
+
+class ClerkReminderSchedule(models.Model):
+    """Payment follow-up: ordered steps performed on open customer invoices as they age.
+
+    The run (:meth:`_clerk_run`) is a batch job: it plans the due steps of all
+    invoices in a few grouped queries, claims a batch of invoices with
+    ``FOR UPDATE SKIP LOCKED``, records one reminder log per (invoice, step)
+    (unique), performs the batch and commits before the next one.
+    """
+
+    _name = "clerk.reminder.schedule"
+    _description = "Payment Reminder Schedule"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10, help="Among schedules matching a customer tag, the first applies.")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    step_ids = fields.One2many("clerk.reminder.step", "schedule_id", string="Steps", copy=True)
+    step_count = fields.Integer(compute="_compute_step_count")
+    min_interval_days = fields.Integer(
+        string="Minimum Days Between Contacts", default=5,
+        help="A customer contacted fewer days ago than this is not contacted again; its reminders wait.",
+    )
+    grouping = fields.Selection(
+        [("customer", "One message per customer"), ("invoice", "One message per invoice")],
+        required=True, default="customer",
+        help="Per customer: one message lists all the customer's due invoices, each at its own step; the message "
+        "takes the wording and action of the highest step. Per invoice: one message for each invoice.",
+    )
+    recipient = fields.Selection(
+        [("invoice", "Invoice address"), ("collections", "Collections contact")],
+        string="Send To", required=True, default="invoice",
+        help="Invoice address: the invoice's customer address. Collections contact: the customer's designated "
+        "collections contact (the invoice address when the customer has none).",
+    )
+    thank_you = fields.Boolean(string="Thank You Message",
+                               help="Thank the customer when a reminded invoice is paid.")
+    thank_you_template_id = fields.Many2one("mail.template", string="Thank You Template",
+                                            domain="[('model', '=', 'clerk.reminder.log')]")
+    working_days_only = fields.Boolean(
+        string="Working Days Only",
+        help="Count step days and the minimum interval in working days (Monday to Friday); nothing is sent on "
+        "weekends.",
+    )
+    partner_category_ids = fields.Many2many(
+        "res.partner.category", string="Customer Tags",
+        help="Customers with one of these tags follow this schedule (unless their own schedule is set).",
+    )
+    user_id = fields.Many2one("res.users", string="Responsible Clerk", default=lambda self: self.env.user,
+                              domain="[('share', '=', False)]",
+                              help="Receives activities when neither the customer nor the invoice names a "
+                              "responsible clerk.")
+    escalation_user_id = fields.Many2one(
+        "res.users", string="Escalate To", domain="[('share', '=', False)]",
+        help="After the last step (and for escalation steps without their own user or group): who is told.")
+    escalation_group_id = fields.Many2one("res.groups", string="Escalate To Group")
+    is_company_default = fields.Boolean(compute="_compute_is_company_default", string="Company Default")
+
+    @api.depends("step_ids")
+    def _compute_step_count(self):
+        for schedule in self:
+            schedule.step_count = len(schedule.step_ids)
+
+    @api.depends("company_id.clerk_reminder_schedule_id")
+    def _compute_is_company_default(self):
+        for schedule in self:
+            schedule.is_company_default = schedule.company_id.clerk_reminder_schedule_id == schedule
+
+    @api.constrains("min_interval_days", "thank_you", "thank_you_template_id")
+    def _check_configuration(self):
+        for schedule in self:
+            if schedule.min_interval_days < 0:
+                raise ValidationError(self.env._(
+                    "Minimum Days Between Contacts of %(schedule)s is below zero: enter 0 (no minimum) or more.",
+                    schedule=schedule.name))
+            if schedule.thank_you and not schedule.thank_you_template_id:
+                raise ValidationError(self.env._(
+                    "Thank You Template: schedule %(schedule)s thanks customers but has no template. Choose one "
+                    "(e.g. 'Thank you for your payment') or turn Thank You Message off.", schedule=schedule.name))
+
+    def action_set_company_default(self):
+        self.ensure_one()
+        self.company_id.clerk_reminder_schedule_id = self
+        return True
+
+    def action_run_now(self):
+        """The Clerk Manager's "Run now": the same run as the daily job, for the schedules' companies."""
+        if not self.env.user.has_group("invoicing_clerk_tools.group_manager"):
+            raise AccessError(self.env._("Only a Clerk Manager may run the reminder schedules."))
+        self.check_access("read")
+        stats = self.sudo()._clerk_run(companies=self.company_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Reminders run"),
+                "message": self.env._("%(created)s reminder(s) recorded, %(retried)s retried.",
+                                      created=stats["created"], retried=stats["retried"]),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------------ run
+    @api.model
+    def _cron_run_reminders(self):
+        self.sudo()._clerk_run()
+
+    @api.model
+    def _clerk_batch_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
+        return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
+
+    @api.model
+    def _clerk_run(self, today=None, companies=None):
+        """Perform every due reminder step; returns counters. Commits per batch (``_commit_progress``)."""
+        today = today or fields.Date.context_today(self)
+        companies = companies or self.env["res.company"].search([])
+        Log = self.env["clerk.reminder.log"]
+        cron = self.env["ir.cron"]
+        stats = {"created": 0, "retried": 0, "thanked": 0, "skipped": 0}
+        Log._clerk_housekeeping(today, companies)
+        self.env["account.move"]._clerk_promises_broken(today, companies)
+        if not cron._commit_progress():
+            return stats
+        stats["retried"] = Log._clerk_retry_failed(today, companies)
+        skipped = set()
+        while True:
+            messages = self._clerk_plan(today, companies, exclude=skipped)
+            if not messages:
+                break
+            total = sum(len(message["members"]) for message in messages)
+            for batch in self._clerk_batches(messages):
+                created, unclaimed = self._clerk_perform_batch(batch, today)
+                stats["created"] += created
+                stats["skipped"] += len(unclaimed)
+                skipped.update(unclaimed)
+                size = sum(len(message["members"]) for message in batch)
+                total -= size
+                if not cron._commit_progress(size, remaining=total):
+                    return stats
+        stats["thanked"] = Log._clerk_thank(today, companies)
+        cron._commit_progress()
+        return stats
+
+    @api.model
+    def _clerk_batches(self, messages):
+        """Cut the plan into batches of about the configured number of invoices, never splitting a message."""
+        size = self._clerk_batch_size()
+        batch, count = [], 0
+        for message in messages:
+            batch.append(message)
+            count += len(message["members"])
+            if count >= size:
+                yield batch
+                batch, count = [], 0
+        if batch:
+            yield batch
+
+    @api.model
+    def _clerk_candidate_domain(self, today, companies, schedules):
+        """Open customer invoices a step may be due for: what is paid, paused, excluded or finished is left out."""
+        min_offset = min(schedules.step_ids.mapped("offset_days") or [0])
+        # a working-day offset spans at most 7/5 calendar days, plus a weekend at the start
+        bound = fields.Date.add(today, days=-min_offset * 2 + 3 if min_offset < 0 else 3)
+        domain = Domain([
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_STATES),
+            ("company_id", "in", companies.ids),
+            ("invoice_date_due", "<=", bound),
+            ("clerk_reminder_excluded", "=", False),
+            ("commercial_partner_id.clerk_reminder_excluded", "=", False),
+            ("clerk_dispute", "=", False),
+            "|", ("clerk_promise_date", "=", False), ("clerk_promise_date", "<", today),
+            ("clerk_reminder_log_ids", "not any", [("is_final", "=", True), ("kind", "=", "reminder")]),
+        ])
+        if partner_ids := self.env.context.get("clerk_reminder_partner_ids"):
+            domain &= Domain("commercial_partner_id", "in", partner_ids)
+        return domain
+
+    @api.model
+    def _clerk_plan(self, today, companies, exclude=()):
+        """The messages due today: a list of dicts (schedule, customer, lead and members as (move_id, step_id)).
+
+        A fixed number of queries whatever the number of invoices: the candidates,
+        their customers, the steps already done and the last contacts.
+        """
+        schedules = self.search([("company_id", "in", companies.ids)])
+        schedules = schedules.filtered("step_ids")
+        if not schedules:
+            return []
+        schedules.step_ids.fetch(["offset_days", "min_amount", "schedule_id"])
+        domain = self._clerk_candidate_domain(today, companies, schedules)
+        if exclude:
+            domain &= Domain("id", "not in", list(exclude))
+        Move = self.env["account.move"]
+        moves = Move.search_fetch(domain, ["company_id", "commercial_partner_id", "invoice_date_due",
+                                           "amount_residual_signed"], order="id")
+        if not moves:
+            return []
+        partners = moves.commercial_partner_id
+        partners.fetch(["clerk_reminder_schedule_id", "category_id"])
+        resolve = self._clerk_resolver(schedules, companies)
+        Log = self.env["clerk.reminder.log"]
+        done = {
+            move.id: step_ids
+            for move, step_ids in Log._read_group(
+                [("move_id", "in", moves.ids), ("kind", "=", "reminder")], ["move_id"], ["step_id:array_agg"])
+        }
+        last_contact = {
+            (company.id, partner.id): last
+            for company, partner, last in Log._read_group(
+                [("partner_id", "in", partners.ids), ("contact", "=", True), ("state", "in", ("queued", "sent")),
+                 ("company_id", "in", companies.ids)],
+                ["company_id", "partner_id"], ["date:max"])
+        }
+        items = defaultdict(list)
+        for move in moves:
+            schedule = resolve(move.company_id, move.commercial_partner_id)
+            if not schedule:
+                continue
+            items[schedule].append(rs.Item(
+                move.id, (move.company_id.id, move.commercial_partner_id.id), move.invoice_date_due,
+                move.amount_residual_signed, tuple(done.get(move.id, ())),
+            ))
+        messages = []
+        for schedule, schedule_items in items.items():
+            steps = [rs.Step(step.id, step.offset_days, step.min_amount) for step in schedule.step_ids]
+            planned = rs.plan(schedule_items, steps, today, per_customer=schedule.grouping == "customer",
+                              min_days=schedule.min_interval_days, last_contact=last_contact,
+                              working_days=schedule.working_days_only)
+            last_key = rs.sorted_steps(steps)[-1].key
+            for (lead_move, lead_step), members in planned:
+                messages.append({
+                    "schedule": schedule.id,
+                    "lead": (lead_move, lead_step.key),
+                    "members": [(move_id, step.key) for move_id, step in members],
+                    "last_step": last_key,
+                })
+        return messages
+
+    @api.model
+    def _clerk_resolver(self, schedules, companies):
+        """A function (company, customer) -> the schedule that applies: the customer's own, a tag's, the default."""
+        by_company_tags = defaultdict(list)
+        for schedule in schedules.sorted(lambda s: (s.sequence, s.id)):
+            if schedule.partner_category_ids:
+                by_company_tags[schedule.company_id.id].append((set(schedule.partner_category_ids.ids), schedule))
+        defaults = {company.id: company.clerk_reminder_schedule_id for company in companies}
+        valid = set(schedules.ids)
+
+        def resolve(company, partner):
+            own = partner.clerk_reminder_schedule_id
+            if own and own.id in valid and own.company_id == company:
+                return own
+            tags = set(partner.category_id.ids)
+            for tag_ids, schedule in by_company_tags.get(company.id, ()):
+                if tags & tag_ids:
+                    return schedule
+            default = defaults.get(company.id)
+            return default if default and default.id in valid else None
+
+        return resolve
+
+    @api.model
+    def _clerk_perform_batch(self, batch, today):
+        """Claim the batch's invoices, record their logs and perform the messages. Returns (created, unclaimed ids).
+
+        The lock is the first statement of the transaction: another worker's
+        committed logs are then visible, and invoices it holds are skipped.
+        Should it still race us to a log, the unique constraint refuses the
+        duplicate and the whole batch is undone and skipped.
+        """
+        Move = self.env["account.move"]
+        Log = self.env["clerk.reminder.log"]
+        move_ids = [move_id for message in batch for move_id, _step in message["members"]]
+        claimed = set(Move.browse(move_ids).try_lock_for_update(allow_referencing=True).ids)
+        step_ids = {step_id for message in batch for _move, step_id in message["members"]}
+        already = {
+            (log.move_id.id, log.step_id.id)
+            for log in Log.search_fetch([("move_id", "in", list(claimed)), ("step_id", "in", list(step_ids))],
+                                        ["move_id", "step_id"])
+        }
+        unclaimed = set(move_ids) - claimed
+        to_do = []
+        for message in batch:
+            members = [(m, s) for m, s in message["members"] if m in claimed and (m, s) not in already]
+            unclaimed.update(m for m, s in message["members"] if (m, s) in already)
+            if not members:
+                continue
+            if message["lead"] not in members:
+                message = dict(message, lead=members[0])
+            to_do.append(dict(message, members=members))
+        if not to_do:
+            return 0, unclaimed
+        try:
+            with self.env.cr.savepoint():
+                created = Log._clerk_record_and_perform(to_do, today)
+        except (pg_errors.UniqueViolation, pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
+            _logger.info("Reminder batch taken by another worker; skipped")
+            self.env.invalidate_all()
+            return 0, set(move_ids)
+        return created, unclaimed
+
+    # ------------------------------------------------------------ for views
+    @api.model
+    def _clerk_next_steps(self, moves, today=None):
+        """{move_id: (current step, next step, next date)} for display, computed in batch."""
+        result = {move.id: (False, False, False) for move in moves}
+        moves = moves.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.id)
+        if not moves:
+            return result
+        companies = moves.company_id
+        schedules = self.sudo().search([("company_id", "in", companies.ids)]).filtered("step_ids")
+        if not schedules:
+            return result
+        resolve = self.sudo()._clerk_resolver(schedules, companies.sudo())
+        Log = self.env["clerk.reminder.log"].sudo()
+        done = {
+            move.id: step_ids
+            for move, step_ids in Log._read_group(
+                [("move_id", "in", moves.ids), ("kind", "=", "reminder")], ["move_id"], ["step_id:array_agg"])
+        }
+        Step = self.env["clerk.reminder.step"]
+        for move in moves:
+            schedule = resolve(move.company_id.sudo(), move.commercial_partner_id.sudo())
+            if not schedule or not move.invoice_date_due:
+                continue
+            steps = [rs.Step(step.id, step.offset_days) for step in schedule.step_ids]
+            done_ids = done.get(move.id, [])
+            current = max((s for s in steps if s.key in done_ids), key=lambda s: s.offset, default=None)
+            following, when = (None, None)
+            if move.payment_state in OPEN_STATES:
+                following, when = rs.next_step(steps, done_ids, move.invoice_date_due, schedule.working_days_only)
+            result[move.id] = (Step.browse(current.key) if current else False,
+                               Step.browse(following.key) if following else False, when or False)
+        return result

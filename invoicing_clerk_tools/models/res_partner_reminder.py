@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+
+class ResPartner(models.Model):
+    """Payment follow-up settings of a customer and its reminder history."""
+
+    _inherit = "res.partner"
+
+    clerk_reminder_schedule_id = fields.Many2one(
+        "clerk.reminder.schedule", string="Reminder Schedule",
+        help="The schedule this customer follows (for invoices of the schedule's company), instead of the one of "
+        "its tags or the company default.")
+    clerk_reminder_excluded = fields.Boolean(string="No Payment Reminders", tracking=True,
+                                             help="This customer is never sent payment reminders (give the reason).")
+    clerk_reminder_exclusion_reason = fields.Char(string="Why No Reminders", tracking=True)
+    clerk_collections_contact_id = fields.Many2one(
+        "res.partner", string="Collections Contact",
+        help="Receives payment reminders when the schedule sends them to the collections contact.")
+    clerk_reminder_user_id = fields.Many2one("res.users", string="Responsible Clerk", domain="[('share', '=', False)]",
+                                             help="Receives the follow-up activities of this customer.")
+    clerk_followup_flag = fields.Boolean(
+        string="To Follow Up", tracking=True,
+        help="Set when the last reminder step was performed: the customer needs a clerk's personal follow-up.")
+    clerk_reminder_log_ids = fields.One2many("clerk.reminder.log", "partner_id", string="Payment Reminders")
+    clerk_reminder_log_count = fields.Integer(compute="_compute_clerk_reminder_log_count")
+
+    @api.constrains("clerk_reminder_excluded", "clerk_reminder_exclusion_reason")
+    def _check_clerk_reminder_exclusion(self):
+        for partner in self:
+            if partner.clerk_reminder_excluded and not (partner.clerk_reminder_exclusion_reason or "").strip():
+                raise ValidationError(self.env._(
+                    "Why No Reminders: say why %s is excluded from payment reminders.", partner.display_name))
+
+    def _compute_clerk_reminder_log_count(self):
+        counts = dict(self.env["clerk.reminder.log"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.clerk_reminder_log_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_clerk_followup_done(self):
+        """A clerk followed the customer up: the flag goes (clerks may not edit contacts otherwise)."""
+        if not self.env.user.has_group("invoicing_clerk_tools.group_clerk"):
+            raise AccessError(self.env._("Only invoicing clerks may clear the follow-up flag."))
+        self.check_access("read")
+        self.sudo().write({"clerk_followup_flag": False})
+        return True
+
+    def action_clerk_reminder_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("invoicing_clerk_tools.clerk_reminder_log_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"create": False}
+        return action

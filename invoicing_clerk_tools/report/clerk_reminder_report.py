@@ -1,0 +1,117 @@
+from odoo import api, models
+
+from ..tools import aging, xlsx
+
+LOG_COLUMNS = (
+    xlsx.Column("Date", "date", 12),
+    xlsx.Column("Company", "text", 20),
+    xlsx.Column("Customer", "text", 30),
+    xlsx.Column("Invoice", "text", 18),
+    xlsx.Column("Schedule", "text", 20),
+    xlsx.Column("Step", "text", 22),
+    xlsx.Column("Step Day", "int", 8),
+    xlsx.Column("Action", "text", 16),
+    xlsx.Column("Sent To", "text", 26),
+    xlsx.Column("Amount Due", "money", 14),
+    xlsx.Column("Status", "text", 14),
+    xlsx.Column("Failure", "text", 20),
+    xlsx.Column("Attempts", "int", 8),
+    xlsx.Column("Carries the Message", "bool", 10),
+)
+
+WORKLIST_COLUMNS = (
+    xlsx.Column("Company", "text", 20),
+    xlsx.Column("Customer", "text", 30),
+    xlsx.Column("Invoice", "text", 18),
+    xlsx.Column("Due Date", "date", 12),
+    xlsx.Column("Days Overdue", "int", 9),
+    xlsx.Column("Amount Due", "money", 14),
+    xlsx.Column("Current Step", "text", 22),
+    xlsx.Column("Next Step", "text", 22),
+    xlsx.Column("Next Step On", "date", 12),
+    xlsx.Column("In Dispute", "bool", 9),
+    xlsx.Column("Promised By", "date", 12),
+    xlsx.Column("Excluded", "bool", 9),
+)
+
+
+class ClerkReminderReport(models.AbstractModel):
+    _name = "clerk.reminder.report"
+    _description = "Payment Reminder Exports"
+
+    _chunk_size = 2000
+
+    @api.model
+    def _chunks(self, model, domain, fnames, order="id"):
+        """Records of ``domain`` read in chunks (as the current user: rights and rules apply)."""
+        Model = self.env[model]
+        last_id = 0
+        while True:
+            records = Model.search_fetch([*domain, ("id", ">", last_id)], fnames, order="id", limit=self._chunk_size)
+            if not records:
+                return
+            yield records
+            last_id = records[-1].id
+            self.env.invalidate_all()
+
+    @api.model
+    def _log_rows(self, date_from=None, date_to=None):
+        Log = self.env["clerk.reminder.log"]
+        states = dict(Log._fields["state"]._description_selection(self.env))
+        actions = dict(Log._fields["action"]._description_selection(self.env))
+        failures = dict(Log._fields["failure_reason"]._description_selection(self.env))
+        domain = [("company_id", "in", self.env.companies.ids)]
+        if date_from:
+            domain.append(("date", ">=", date_from))
+        if date_to:
+            domain.append(("date", "<=", date_to))
+        fnames = ["date", "company_id", "partner_id", "move_id", "schedule_id", "step_id", "offset_days", "action",
+                  "recipient_id", "amount_due", "state", "failure_reason", "attempt_count", "is_lead"]
+        for logs in self._chunks("clerk.reminder.log", domain, fnames):
+            logs.partner_id.fetch(["display_name"])
+            logs.recipient_id.fetch(["display_name"])
+            logs.move_id.fetch(["name"])
+            logs.step_id.fetch(["name"])
+            logs.schedule_id.fetch(["name"])
+            for log in logs:
+                yield (log.date, log.company_id.name, log.partner_id.display_name, log.move_id.name,
+                       log.schedule_id.name, log.step_id.name, log.offset_days, actions.get(log.action),
+                       log.recipient_id.display_name, log.amount_due, states.get(log.state),
+                       failures.get(log.failure_reason), log.attempt_count, log.is_lead)
+
+    @api.model
+    def export_log_xlsx(self, target, date_from=None, date_to=None):
+        self.env["clerk.reminder.log"].check_access("read")
+        counts = xlsx.export(target, [(self.env._("Reminder Log"), LOG_COLUMNS, self._log_rows(date_from, date_to),
+                                       self.env._("Payment reminder log"))])
+        return sum(counts.values())
+
+    @api.model
+    def _worklist_rows(self, as_of):
+        domain = [
+            ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")), ("invoice_date_due", "<", as_of),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+        fnames = ["company_id", "commercial_partner_id", "name", "invoice_date_due", "amount_residual_signed",
+                  "clerk_dispute", "clerk_promise_date", "clerk_reminder_excluded", "payment_state", "move_type",
+                  "state"]
+        Schedule = self.env["clerk.reminder.schedule"]
+        for moves in self._chunks("account.move", domain, fnames):
+            moves.commercial_partner_id.fetch(["display_name", "clerk_reminder_excluded"])
+            steps = Schedule._clerk_next_steps(moves, as_of)
+            for move in moves:
+                current, following, when = steps[move.id]
+                yield (move.company_id.name, move.commercial_partner_id.display_name, move.name, move.invoice_date_due,
+                       aging.days_overdue(move.invoice_date_due, as_of), move.amount_residual_signed,
+                       current.name if current else None, following.name if following else None, when or None,
+                       move.clerk_dispute, move.clerk_promise_date or None,
+                       move.clerk_reminder_excluded or move.commercial_partner_id.clerk_reminder_excluded)
+
+    @api.model
+    def export_worklist_xlsx(self, target, as_of):
+        self.env["account.move"].check_access("read")
+        title = self.env._("Overdue customer invoices as of %s", as_of.isoformat())
+        counts = xlsx.export(target, [(self.env._("Overdue Worklist"), WORKLIST_COLUMNS, self._worklist_rows(as_of),
+                                       title)])
+        return sum(counts.values())
