@@ -1,7 +1,11 @@
+import logging
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
 
 OPEN_STATES = ("not_paid", "partial")
 
@@ -94,3 +98,69 @@ class AccountMove(models.Model):
         broken.with_context(tracking_disable=True).write({"clerk_promise_broken": True})
         # write() resets the flag when the date changes; here the date does not change
         return broken
+
+    # ------------------------------------------------------------ invoice PDFs
+    @api.model
+    def _clerk_pdf_needed_domain(self, today):
+        """Open customer invoices that a step attaching PDFs will reach by tomorrow and that have no stored PDF."""
+        steps = self.env["clerk.reminder.step"].sudo().search([("attach_pdf", "=", True)])
+        if not steps:
+            return None
+        earliest_offset = min(steps.mapped("offset_days"))
+        with_pdf = self.env["ir.attachment"].sudo()._search([
+            ("res_model", "=", "account.move"), ("res_field", "=", "invoice_pdf_report_file"),
+        ])
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_STATES),
+            ("company_id", "in", steps.company_id.ids),
+            ("clerk_reminder_excluded", "=", False),
+            ("invoice_date_due", "<=", fields.Date.add(today, days=1 - earliest_offset)),
+            ("id", "not in", with_pdf.subselect("res_id")),
+        ]
+
+    @api.model
+    def _cron_clerk_render_missing_pdfs(self, batch_size=10):
+        """Store the PDF of invoices a reminder will attach, ahead of the reminder run, one document at a time.
+
+        Rendering costs about a second per invoice, so the reminder run never does
+        it: this job does, committing after each invoice; a second worker skips the
+        invoices the first one holds, and the cron resumes where it stopped.
+        """
+        domain = self._clerk_pdf_needed_domain(fields.Date.context_today(self))
+        if domain is None:
+            return
+        skipped = []
+        while True:
+            candidates = self.search([*domain, ("id", "not in", skipped)], order="invoice_date_due, id",
+                                     limit=batch_size)
+            if not candidates:
+                return
+            move = candidates.try_lock_for_update(allow_referencing=True, limit=1)
+            if not move:
+                skipped += candidates.ids  # held by another worker
+                continue
+            try:
+                move._clerk_store_invoice_pdf()
+            except Exception:  # noqa: BLE001 - one bad invoice must not stop the others
+                self.env.cr.rollback()
+                skipped.append(move.id)
+                _logger.exception("Invoicing Clerk: could not render the PDF of invoice %s", move.id)
+                continue
+            if not self.env["ir.cron"]._commit_progress(1):
+                return
+
+    def _clerk_store_invoice_pdf(self):
+        """Render this invoice's PDF with its usual report and keep it as Odoo keeps a sent invoice's PDF.
+
+        Unlike sending, this does not mark the invoice as sent.
+        """
+        self.ensure_one()
+        sender = self.env["account.move.send"]
+        invoice_data = {"pdf_report": sender._get_default_pdf_report_id(self)}
+        sender._prepare_invoice_pdf_report({self: invoice_data})
+        attachment = self.env["ir.attachment"].sudo().create(invoice_data["pdf_attachment_values"])
+        self.sudo().message_main_attachment_id = attachment
+        self.invalidate_recordset(fnames=["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        return attachment

@@ -490,3 +490,34 @@ def _rows(data, first_header):
     index = next(i for i, row in enumerate(rows) if row and row[0] == first_header)
     return [dict(zip(rows[index], row, strict=True)) for row in rows[index + 1:]]
 
+
+
+class TestReminderPdfPreparation(ReminderCommon):
+    def prepare_pdfs(self, on):
+        """The PDF job as the cron runs it, in a cursor of its own, rendering with wkhtmltopdf."""
+        self.env.flush_all()
+        with freeze_time(on), self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            env = self.env(cr=cr, context={"force_report_rendering": True})
+            env["account.move"].sudo()._cron_clerk_render_missing_pdfs()
+        self.env.invalidate_all()
+
+    def test_missing_pdfs_are_stored_ahead_without_marking_sent(self):
+        self.steps["Second"].attach_pdf = True
+        due_soon = self.invoice(due=day(-14))  # the Second step (day 15) falls tomorrow
+        later = self.invoice(due=day(10))
+        self.assertFalse(due_soon.invoice_pdf_report_id)
+        self.prepare_pdfs(day(0))
+        pdf = due_soon.invoice_pdf_report_id
+        self.assertTrue(pdf)
+        self.assertTrue(pdf.raw.startswith(b"%PDF"))
+        self.assertFalse(due_soon.is_move_sent)
+        self.assertFalse(later.invoice_pdf_report_id, "only invoices a PDF step reaches by tomorrow")
+        self.prepare_pdfs(day(0))  # a rerun renders nothing again
+        self.assertEqual(self.env["ir.attachment"].search_count([
+            ("res_model", "=", "account.move"), ("res_id", "=", due_soon.id),
+            ("res_field", "=", "invoice_pdf_report_file")]), 1)
+
+    def test_nothing_to_prepare_without_pdf_steps(self):
+        move = self.invoice(due=day(-40))
+        self.prepare_pdfs(day(0))
+        self.assertFalse(move.invoice_pdf_report_id)
