@@ -1,3 +1,4 @@
+from . import clerk_xlsx_export
 from . import clerk_aging_report
 from . import clerk_approval_history_report
 from . import clerk_reminder_report

@@ -64,23 +64,10 @@ OVERRIDE_COLUMNS = (
 
 class ClerkApprovalHistoryReport(models.AbstractModel):
     _name = "clerk.approval.history.report"
+    _inherit = "clerk.xlsx.export"
     _description = "Approval History Export"
 
-    _chunk_size = 2000
 
-    @api.model
-    def _chunks(self, model, domain, field_names):
-        """Records of ``domain`` read as the current user, chunk by chunk, the cache emptied between chunks."""
-        Model = self.env[model].with_context(active_test=False)
-        last_id = 0
-        while True:
-            records = Model.search_fetch([*domain, ("id", ">", last_id)], field_names, order="id",
-                                         limit=self._chunk_size)
-            if not records:
-                return
-            yield records
-            last_id = records[-1].id
-            self.env.invalidate_all()
 
     @api.model
     def _period(self, field_name, date_from, date_to):
@@ -99,7 +86,7 @@ class ClerkApprovalHistoryReport(models.AbstractModel):
     def _request_rows(self, date_from, date_to):
         states = self._selection("clerk.approval.request", "state")
         domain = [("company_id", "in", self.env.companies.ids), *self._period("sent_date", date_from, date_to)]
-        for requests in self._chunks("clerk.approval.request", domain, [
+        for requests in self.with_context(active_test=False)._chunks("clerk.approval.request", domain, [
                 "company_id", "move_id", "name", "sequence", "state", "is_current", "requester_id", "sent_date",
                 "activated_date", "approvers_label", "min_approvals", "done_date", "voided_by_id", "voided_date",
                 "void_reason"]):
@@ -117,7 +104,7 @@ class ClerkApprovalHistoryReport(models.AbstractModel):
     def _decision_rows(self, date_from, date_to):
         decisions = self._selection("clerk.approval.decision", "decision")
         domain = [("company_id", "in", self.env.companies.ids), *self._period("date", date_from, date_to)]
-        for records in self._chunks("clerk.approval.decision", domain, [
+        for records in self.with_context(active_test=False)._chunks("clerk.approval.decision", domain, [
                 "company_id", "move_id", "level", "decision", "user_id", "approver_id", "is_substitute", "date",
                 "comment"]):
             for record in records:
@@ -129,7 +116,7 @@ class ClerkApprovalHistoryReport(models.AbstractModel):
     def _followup_rows(self, date_from, date_to):
         kinds = self._selection("clerk.approval.followup", "kind")
         domain = [("company_id", "in", self.env.companies.ids), *self._period("date", date_from, date_to)]
-        for records in self._chunks("clerk.approval.followup", domain, [
+        for records in self.with_context(active_test=False)._chunks("clerk.approval.followup", domain, [
                 "company_id", "move_id", "request_id", "kind", "date", "notified_user_ids"]):
             for record in records:
                 yield (record.company_id.name, record.move_id.display_name, record.request_id.name,
@@ -142,7 +129,7 @@ class ClerkApprovalHistoryReport(models.AbstractModel):
             domain.append(("date_to", ">=", date_from))
         if date_to:
             domain.append(("date_from", "<=", date_to))
-        for records in self._chunks("clerk.approval.substitute", domain, [
+        for records in self.with_context(active_test=False)._chunks("clerk.approval.substitute", domain, [
                 "user_id", "substitute_id", "date_from", "date_to", "ended_on", "note", "create_uid",
                 "create_date"]):
             for record in records:
@@ -152,7 +139,7 @@ class ClerkApprovalHistoryReport(models.AbstractModel):
     @api.model
     def _override_rows(self, date_from, date_to):
         domain = [("company_id", "in", self.env.companies.ids), *self._period("create_date", date_from, date_to)]
-        for records in self._chunks("clerk.post.override", domain, [
+        for records in self.with_context(active_test=False)._chunks("clerk.post.override", domain, [
                 "company_id", "move_id", "user_id", "create_date", "reason", "bypassed"]):
             for record in records:
                 yield (record.company_id.name, record.move_id.display_name, record.user_id.name,

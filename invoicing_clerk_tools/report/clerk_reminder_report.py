@@ -37,22 +37,10 @@ WORKLIST_COLUMNS = (
 
 class ClerkReminderReport(models.AbstractModel):
     _name = "clerk.reminder.report"
+    _inherit = "clerk.xlsx.export"
     _description = "Payment Reminder Exports"
 
-    _chunk_size = 2000
 
-    @api.model
-    def _chunks(self, model, domain, fnames, order="id"):
-        """Records of ``domain`` read in chunks (as the current user: rights and rules apply)."""
-        Model = self.env[model]
-        last_id = 0
-        while True:
-            records = Model.search_fetch([*domain, ("id", ">", last_id)], fnames, order="id", limit=self._chunk_size)
-            if not records:
-                return
-            yield records
-            last_id = records[-1].id
-            self.env.invalidate_all()
 
     @api.model
     def _log_rows(self, date_from=None, date_to=None):
