@@ -327,10 +327,18 @@ def main(argv=None):
         print("usage: ./clerk run [odoo options] | ./clerk test [pytest options]")
         return 2
     command, rest = argv[0], argv[1:]
-    if command == "run":
-        cmd_run(rest)
-        return 0
-    return cmd_test(rest)
+    try:
+        if command == "run":
+            cmd_run(rest)
+            return 0
+        return cmd_test(rest)
+    except subprocess.CalledProcessError as error:
+        # What the step printed is above; everything it created has been cleaned up by now.
+        log(f"failed: {' '.join(map(str, error.cmd))} (exit {error.returncode})")
+        return 1
+    except KeyboardInterrupt:
+        log("interrupted: cleaned up")
+        return 130
 
 
 if __name__ == "__main__":
