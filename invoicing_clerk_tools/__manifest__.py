@@ -12,7 +12,8 @@ Brings an invoicing clerk's day into Odoo Accounting:
 * one "Ready to post?" gate on invoices and bills that every feature feeds and that holds for every way of posting;
 * an emergency override for a named group, recorded with its reason;
 * a clerk workspace with work queues;
-* XLSX exports through one shared helper, starting with the aged open customer invoices.
+* XLSX exports through one shared helper, starting with the aged open customer invoices;
+* supporting documents: categories, requirement rules, upload checks, retention and versions, audit packs.
 """,
     "author": "Invoicing Clerk Tools contributors",
     "website": "https://github.com/invoicing-clerk-tools/invoicing_clerk_tools",
@@ -22,9 +23,13 @@ Brings an invoicing clerk's day into Odoo Accounting:
     "data": [
         "security/clerk_security.xml",
         "security/clerk_approval_security.xml",
+        "security/clerk_document_security.xml",
         "security/ir.model.access.csv",
         "data/clerk_queue_data.xml",
         "data/clerk_approval_cron.xml",
+        "data/clerk_document_category_data.xml",
+        "data/clerk_document_data.xml",
+        "data/clerk_document_mail_template.xml",
         "views/clerk_queue_views.xml",
         "views/clerk_post_override_views.xml",
         "views/account_move_views.xml",
@@ -33,10 +38,15 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/clerk_approval_request_views.xml",
         "views/clerk_approval_substitute_views.xml",
         "views/account_move_approval_views.xml",
+        "views/clerk_document_category_views.xml",
+        "views/clerk_document_rule_views.xml",
+        "views/account_move_documents_views.xml",
+        "views/clerk_audit_pack_views.xml",
         "wizards/clerk_aging_export_views.xml",
         "wizards/clerk_post_override_wizard_views.xml",
         "wizards/clerk_approval_decision_wizard_views.xml",
         "wizards/clerk_approval_export_views.xml",
+        "wizards/clerk_document_wizard_views.xml",
         "views/clerk_menus.xml",
     ],
     "demo": [

@@ -1,2 +1,3 @@
 from . import approval
+from . import documents
 from . import main

@@ -1,1 +1,3 @@
-from . import clerk_aging_report, clerk_approval_history_report
+from . import clerk_aging_report
+from . import clerk_approval_history_report
+from . import clerk_audit_pack_report
