@@ -16,7 +16,7 @@ class ClerkDocumentUploadWizard(models.TransientModel):
         "clerk.document.category", string="Category", required=True,
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
         help="What kind of document this file is; it is checked against the category's file types and size.")
-    file = fields.Binary(string="File", required=True, attachment=False)
+    file = fields.Binary(string="File", attachment=False, help="The document; its type is detected from its content.")
     file_name = fields.Char(string="File Name")
     replace_id = fields.Many2one(
         "ir.attachment", string="New Version Of",
@@ -34,9 +34,9 @@ class ClerkDocumentUploadWizard(models.TransientModel):
         self.ensure_one()
         move = self.move_id
         move.check_access("write")
-        if not self.file:
+        if self.file is False and not self.file_name:
             raise UserError(self.env._("File: choose the file to upload."))
-        raw = base64.b64decode(self.file)
+        raw = base64.b64decode(self.file or b"")
         name = self.file_name or self.category_id.name
         if self.replace_id:
             if self.replace_id.res_model != "account.move" or self.replace_id.res_id != move.id:
