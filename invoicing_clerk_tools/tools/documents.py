@@ -136,6 +136,7 @@ def unique_name(name, taken):
 
 def folder_name(text, default="other"):
     """A folder name for a category inside the audit pack."""
+    text = (text or "").replace("/", " ").replace("\\", " ")
     return sanitize_filename(text, default=default).replace(" ", "_")
 
 
