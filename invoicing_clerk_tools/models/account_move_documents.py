@@ -56,29 +56,36 @@ class AccountMove(models.Model):
             return {}
         moves.fetch(["company_id", "move_type", "journal_id", "amount_total_signed", "partner_id",
                      "commercial_partner_id"])
-        candidates = [move for move in moves if (move.company_id.id, move.move_type) in index]
+        candidates = []
+        for move in moves:
+            key = (move.company_id.id, move.move_type)
+            if key in index:
+                candidates.append((move, key))
         if not candidates:
             return {}
         criteria = Rule._rule_criteria()
-        need_tags = any(criteria[rid]["tag_ids"] for move in candidates
-                        for rid in index[move.company_id.id, move.move_type] if rid in criteria)
+        keys = {key for _move, key in candidates}
+        need_tags = any(criteria[rid]["tag_ids"] for key in keys for rid in index[key] if rid in criteria)
+        tags_of = {}
         if need_tags:
-            self.env["res.partner"].browse(
-                {move.partner_id.id for move in candidates} | {move.commercial_partner_id.id for move in candidates}
-            ).fetch(["category_id"])
+            partners = self.env["res.partner"].browse(
+                {move.partner_id.id for move, _key in candidates}
+                | {move.commercial_partner_id.id for move, _key in candidates})
+            partners.fetch(["category_id"])
+            tags_of = {partner.id: partner.category_id.ids for partner in partners}
         required = {}
-        for move in candidates:
-            partners = move.partner_id | move.commercial_partner_id
+        for move, key in candidates:
+            partner_ids = (move.partner_id.id, move.commercial_partner_id.id)
             facts = {
-                "move_type": move.move_type,
+                "move_type": key[1],
                 "journal_id": move.journal_id.id,
                 "amount": move.amount_total_signed,
-                "partner_ids": partners.ids,
-                "tag_ids": partners.category_id.ids if need_tags else (),
+                "partner_ids": partner_ids,
+                "tag_ids": [tag for pid in partner_ids for tag in tags_of.get(pid, ())] if need_tags else (),
             }
             modes = defaultdict(list)
             approval_of = defaultdict(set)
-            for rule_id in index[move.company_id.id, move.move_type]:
+            for rule_id in index[key]:
                 rule = criteria.get(rule_id)
                 if rule and documents.rule_matches(facts, rule):
                     for category_id in rule["category_ids"]:
@@ -93,9 +100,9 @@ class AccountMove(models.Model):
         groups = self.env["ir.attachment"].sudo()._read_group(
             [("res_model", "=", "account.move"), ("res_id", "in", list(required)),
              ("clerk_category_id", "!=", False), ("clerk_superseded", "=", False)],
-            groupby=["res_id", "clerk_category_id"], aggregates=["__count"])
-        for res_id, category, _count in groups:
-            present[res_id].add(category.id)
+            groupby=["res_id"], aggregates=["clerk_category_id:array_agg"])
+        for res_id, category_ids in groups:
+            present[res_id].update(category_ids)
         result = {}
         for move_id, (modes, approval_of) in required.items():
             required_modes = {cid: documents.strongest_mode(mode_list) for cid, mode_list in modes.items()}
