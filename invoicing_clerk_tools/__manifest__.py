@@ -14,6 +14,8 @@ Brings an invoicing clerk's day into Odoo Accounting:
 * a clerk workspace with work queues;
 * payment reminder schedules that run daily, never twice, pause for disputes and promises to pay, and stop when paid;
 * XLSX exports through one shared helper, starting with the aged open customer invoices.
+* XLSX exports through one shared helper, starting with the aged open customer invoices;
+* supporting documents: categories, requirement rules, upload checks, retention and versions, audit packs.
 """,
     "author": "Invoicing Clerk Tools contributors",
     "website": "https://github.com/invoicing-clerk-tools/invoicing_clerk_tools",
@@ -23,11 +25,15 @@ Brings an invoicing clerk's day into Odoo Accounting:
     "data": [
         "security/clerk_security.xml",
         "security/clerk_approval_security.xml",
+        "security/clerk_document_security.xml",
         "security/ir.model.access.csv",
         "security/clerk_reminder_security.xml",
         "data/clerk_queue_data.xml",
         "data/clerk_approval_cron.xml",
         "data/clerk_reminder_data.xml",
+        "data/clerk_document_category_data.xml",
+        "data/clerk_document_data.xml",
+        "data/clerk_document_mail_template.xml",
         "views/clerk_queue_views.xml",
         "views/clerk_post_override_views.xml",
         "views/account_move_views.xml",
@@ -36,6 +42,10 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/clerk_approval_request_views.xml",
         "views/clerk_approval_substitute_views.xml",
         "views/account_move_approval_views.xml",
+        "views/clerk_document_category_views.xml",
+        "views/clerk_document_rule_views.xml",
+        "views/account_move_documents_views.xml",
+        "views/clerk_audit_pack_views.xml",
         "wizards/clerk_aging_export_views.xml",
         "wizards/clerk_post_override_wizard_views.xml",
         "wizards/clerk_approval_decision_wizard_views.xml",
@@ -45,6 +55,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/account_move_reminder_views.xml",
         "report/clerk_reminder_letter.xml",
         "wizards/clerk_reminder_confirm_wizard_views.xml",
+        "wizards/clerk_document_wizard_views.xml",
         "views/clerk_menus.xml",
         "views/clerk_reminder_menus.xml",
     ],

@@ -1,3 +1,4 @@
 from . import approval
+from . import documents
 from . import main
 from . import reminders

@@ -1,0 +1,263 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..tools import documents
+from .ir_attachment import INVOICE_PDF_FIELDS, internal_writes
+
+
+class AccountMove(models.Model):
+    """Supporting documents: required categories per rule, completeness, the gate's document reasons, retention."""
+
+    _inherit = "account.move"
+
+    clerk_document_ids = fields.One2many(
+        "ir.attachment", "res_id", string="Supporting Documents",
+        domain=[("res_model", "=", "account.move"), ("clerk_superseded", "=", False)],
+        help="Files attached to this document (chatter, email, Documents tab); give each its category.")
+    clerk_document_version_ids = fields.One2many(
+        "ir.attachment", "res_id", string="Earlier Versions",
+        domain=[("res_model", "=", "account.move"), ("clerk_superseded", "=", True)])
+    clerk_document_required_ids = fields.Many2many(
+        "clerk.document.category", string="Required Documents", compute="_compute_clerk_documents",
+        help="The categories the document rules require for this document.")
+    clerk_document_present_ids = fields.Many2many(
+        "clerk.document.category", string="Documents Present", compute="_compute_clerk_documents")
+    clerk_document_missing_ids = fields.Many2many(
+        "clerk.document.category", string="Documents Missing", compute="_compute_clerk_documents")
+    clerk_document_completeness = fields.Float(
+        string="Completeness (%)", compute="_compute_clerk_documents",
+        help="Share of the required categories that have a document attached.")
+    clerk_document_status = fields.Char(string="Documents", compute="_compute_clerk_documents")
+    clerk_document_complete = fields.Boolean(string="Documents Complete", compute="_compute_clerk_documents")
+    clerk_document_checklist = fields.Html(
+        string="Checklist", compute="_compute_clerk_documents", sanitize=False,
+        help="Each required category, present or missing.")
+    clerk_document_warning = fields.Char(
+        string="Documents Missing (Warning)", compute="_compute_clerk_documents",
+        help="Categories missing under rules that only warn: posting is not blocked.")
+
+    # ------------------------------------------------------------------ status, in batch
+    def _clerk_document_status(self):
+        """``{move_id: status}`` for the invoices and bills of ``self`` that a document rule applies to.
+
+        ``status``: ``required`` ``{category_id: mode}`` (the strictest mode among the rules requiring it),
+        ``present`` (set of category ids with a current document), ``missing`` ``{category_id: mode}``,
+        ``approval_rule_ids`` (approval levels asked for the missing categories of "approval" rules).
+        One pass: cached rules, the moves' fields (one query unless already fetched), one grouped query on
+        attachments, one on partner tags when a rule uses them.
+        """
+        Rule = self.env["clerk.document.rule"]
+        index = Rule._rule_index()
+        moves = self._origin.filtered("id")
+        if not index or not moves:
+            return {}
+        moves.fetch(["company_id", "move_type", "journal_id", "amount_total_signed", "partner_id",
+                     "commercial_partner_id"])
+        candidates = []
+        for move in moves:
+            key = (move.company_id.id, move.move_type)
+            if key in index:
+                candidates.append((move, key))
+        if not candidates:
+            return {}
+        criteria = Rule._rule_criteria()
+        keys = {key for _move, key in candidates}
+        need_tags = any(criteria[rid]["tag_ids"] for key in keys for rid in index[key] if rid in criteria)
+        tags_of = {}
+        if need_tags:
+            partners = self.env["res.partner"].browse(
+                {move.partner_id.id for move, _key in candidates}
+                | {move.commercial_partner_id.id for move, _key in candidates})
+            partners.fetch(["category_id"])
+            tags_of = {partner.id: partner.category_id.ids for partner in partners}
+        required = {}
+        for move, key in candidates:
+            partner_ids = (move.partner_id.id, move.commercial_partner_id.id)
+            facts = {
+                "move_type": key[1],
+                "journal_id": move.journal_id.id,
+                "amount": move.amount_total_signed,
+                "partner_ids": partner_ids,
+                "tag_ids": [tag for pid in partner_ids for tag in tags_of.get(pid, ())] if need_tags else (),
+            }
+            modes = defaultdict(list)
+            approval_of = defaultdict(set)
+            for rule_id in index[key]:
+                rule = criteria.get(rule_id)
+                if rule and documents.rule_matches(facts, rule):
+                    for category_id in rule["category_ids"]:
+                        modes[category_id].append(rule["mode"])
+                        if rule["mode"] == documents.APPROVAL:
+                            approval_of[category_id].add(rule["approval_rule_id"])
+            if modes:
+                required[move.id] = (modes, approval_of)
+        if not required:
+            return {}
+        present = defaultdict(set)
+        groups = self.env["ir.attachment"].sudo()._read_group(
+            [("res_model", "=", "account.move"), ("res_id", "in", list(required)),
+             ("clerk_category_id", "!=", False), ("clerk_superseded", "=", False)],
+            groupby=["res_id"], aggregates=["clerk_category_id:array_agg"])
+        for res_id, category_ids in groups:
+            present[res_id].update(category_ids)
+        result = {}
+        for move_id, (modes, approval_of) in required.items():
+            required_modes = {cid: documents.strongest_mode(mode_list) for cid, mode_list in modes.items()}
+            missing = {cid: mode for cid, mode in required_modes.items() if cid not in present[move_id]}
+            result[move_id] = {
+                "required": required_modes,
+                "present": present[move_id] & required_modes.keys(),
+                "missing": missing,
+                # A missing category under an approval rule asks its level, unless another rule blocks it anyway.
+                "approval_rule_ids": {rid for cid, mode in missing.items() if mode == documents.APPROVAL
+                                      for rid in approval_of[cid]},
+            }
+        return result
+
+    @api.depends("state", "move_type", "company_id", "journal_id", "partner_id", "amount_total_signed",
+                 "attachment_ids.clerk_category_id")
+    def _compute_clerk_documents(self):
+        statuses = self._clerk_document_status()
+        Category = self.env["clerk.document.category"]
+        for move in self:
+            status = statuses.get(move._origin.id)
+            if not status:
+                move.clerk_document_required_ids = Category
+                move.clerk_document_present_ids = Category
+                move.clerk_document_missing_ids = Category
+                move.clerk_document_completeness = 100.0
+                move.clerk_document_status = False
+                move.clerk_document_complete = True
+                move.clerk_document_warning = False
+                move.clerk_document_checklist = False
+                continue
+            count, total, percent = documents.completeness(status["required"], status["present"])
+            move.clerk_document_required_ids = Category.browse(sorted(status["required"]))
+            move.clerk_document_present_ids = Category.browse(sorted(status["present"]))
+            move.clerk_document_missing_ids = Category.browse(sorted(status["missing"]))
+            move.clerk_document_completeness = percent
+            move.clerk_document_complete = not status["missing"]
+            move.clerk_document_status = self.env._(
+                "%(count)s of %(total)s required documents (%(percent)s%%)", count=count, total=total,
+                percent=int(percent)) if status["missing"] else self.env._(
+                "Complete: %(total)s of %(total)s required documents", total=total)
+            move.clerk_document_checklist = Markup("<ul class='list-unstyled mb-0'>%s</ul>") % Markup().join(
+                Markup("<li class='%s' data-category='%s'><i class='fa %s me-1'/>%s%s</li>") % (
+                    "text-success" if category.id in status["present"] else "text-danger",
+                    category.id,
+                    "fa-check" if category.id in status["present"] else "fa-times",
+                    category.name,
+                    "" if category.id in status["present"] else " " + self.env._("(missing)"),
+                ) for category in Category.browse(sorted(status["required"])).sudo())
+            warned = [cid for cid, mode in status["missing"].items() if mode == documents.WARN]
+            move.clerk_document_warning = ", ".join(Category.browse(warned).mapped("name")) if warned else False
+
+    def _clerk_document_completeness(self):
+        """``{move_id: (present, required, percent)}`` for every move of ``self`` (batch; used by the benchmark)."""
+        statuses = self._clerk_document_status()
+        return {move.id: documents.completeness(statuses[move.id]["required"], statuses[move.id]["present"])
+                if move.id in statuses else (0, 0, 100.0) for move in self}
+
+    # ------------------------------------------------------------------ the gate
+    def _clerk_blocking_reasons(self):
+        reasons = super()._clerk_blocking_reasons()
+        for move_id, items in self._clerk_document_reasons().items():
+            reasons.setdefault(move_id, []).extend(items)
+        return reasons
+
+    def _clerk_document_reasons(self):
+        """Missing documents under blocking rules; under approval rules once the approvals no longer cover them."""
+        _ = self.env._
+        statuses = self._clerk_document_status()
+        if not statuses:
+            return {}
+        Category = self.env["clerk.document.category"].sudo()
+        result = defaultdict(list)
+        blocked = {move_id: [cid for cid, mode in status["missing"].items() if mode == documents.BLOCK]
+                   for move_id, status in statuses.items()}
+        for move_id, category_ids in blocked.items():
+            if category_ids:
+                result[move_id].append({
+                    "code": "documents_missing",
+                    "message": _("Supporting documents missing: %s", ", ".join(
+                        Category.browse(category_ids).mapped("name"))),
+                    "who": "",
+                    "action": "action_clerk_upload_document",
+                })
+        # Approval rules: before sending, the approval reasons already ask for the level. After sending, a
+        # document that went missing (or a rule added since) needs that level too: sending is re-evaluated.
+        sent = self.browse([move_id for move_id, status in statuses.items() if status["approval_rule_ids"]])
+        sent = sent.filtered(lambda m: m.clerk_approval_state)
+        if sent:
+            asked = defaultdict(set)
+            for request in sent._clerk_current_requests():
+                asked[request.move_id.id].add(request.rule_id.id)
+            for move in sent:
+                status = statuses[move.id]
+                if status["approval_rule_ids"] - asked[move.id]:
+                    names = Category.browse([cid for cid, mode in status["missing"].items()
+                                             if mode == documents.APPROVAL]).mapped("name")
+                    result[move.id].append({
+                        "code": "documents_missing_approval",
+                        "message": _("Supporting documents missing: %s. Attach them, or a Clerk Manager "
+                                     "re-evaluates the approvals so that the approval level for missing "
+                                     "documents is asked.", ", ".join(names)),
+                        "who": "",
+                        "action": "action_clerk_upload_document",
+                    })
+        return result
+
+    # ------------------------------------------------------------------ retention
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted_moves = posted.filtered(lambda m: m.state == "posted")
+        if posted_moves:
+            Attachment = self.env["ir.attachment"].sudo()
+            to_retain = Attachment.search([
+                ("res_model", "=", "account.move"), ("res_id", "in", posted_moves.ids),
+                ("clerk_retained", "=", False),
+                "|", ("clerk_category_id", "!=", False), ("res_field", "in", list(INVOICE_PDF_FIELDS)),
+            ])
+            if to_retain:
+                with internal_writes():
+                    to_retain.write({"clerk_retained": True})
+        return posted
+
+    # ------------------------------------------------------------------ buttons
+    def action_clerk_upload_document(self):
+        self.ensure_one()
+        missing = self.clerk_document_missing_ids
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Upload a Document"),
+            "res_model": "clerk.document.upload.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id,
+                        "default_category_id": self.env.context.get("default_category_id") or missing[:1].id},
+        }
+
+    def action_clerk_request_document(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request a Document"),
+            "res_model": "clerk.document.request.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id,
+                        "default_category_id": self.clerk_document_missing_ids[:1].id},
+        }
+
+    def action_clerk_audit_pack(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Audit Pack"),
+            "res_model": "clerk.audit.pack.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_scope": "selection", "default_move_ids": self.ids},
+        }
