@@ -102,41 +102,51 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------ invoice PDFs
     @api.model
     def _clerk_pdf_needed_domain(self, today):
-        """Open customer invoices that a step attaching PDFs will reach by tomorrow and that have no stored PDF."""
+        """Open customer invoices that a step attaching PDFs will reach by tomorrow."""
         steps = self.env["clerk.reminder.step"].sudo().search([("attach_pdf", "=", True)])
         if not steps:
             return None
         earliest_offset = min(steps.mapped("offset_days"))
-        with_pdf = self.env["ir.attachment"].sudo()._search([
-            ("res_model", "=", "account.move"), ("res_field", "=", "invoice_pdf_report_file"),
-        ])
         return [
             ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
             ("payment_state", "in", OPEN_STATES),
             ("company_id", "in", steps.company_id.ids),
             ("clerk_reminder_excluded", "=", False),
             ("invoice_date_due", "<=", fields.Date.add(today, days=1 - earliest_offset)),
-            ("id", "not in", with_pdf.subselect("res_id")),
         ]
 
     @api.model
-    def _cron_clerk_render_missing_pdfs(self, batch_size=10):
-        """Store the PDF of invoices a reminder will attach, ahead of the reminder run, one document at a time.
+    def _clerk_without_stored_pdf(self):
+        """Domain of posted customer invoices and credit notes that have no stored PDF yet."""
+        with_pdf = self.env["ir.attachment"].sudo()._search([
+            ("res_model", "=", "account.move"), ("res_field", "=", "invoice_pdf_report_file"),
+        ])
+        return [("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted"),
+                ("id", "not in", with_pdf.subselect("res_id"))]
 
-        Rendering costs about a second per invoice, so the reminder run never does
-        it: this job does, committing after each invoice; a second worker skips the
-        invoices the first one holds, and the cron resumes where it stopped.
-        """
+    @api.model
+    def _cron_clerk_render_missing_pdfs(self):
+        """Store the PDF of invoices a reminder will attach, ahead of the reminder run."""
         domain = self._clerk_pdf_needed_domain(fields.Date.context_today(self))
-        if domain is None:
-            return
+        if domain is not None:
+            self._clerk_render_missing_pdfs(domain)
+
+    @api.model
+    def _clerk_render_missing_pdfs(self, domain, batch_size=10):
+        """Render and store the missing PDFs of the invoices of ``domain``, one document per commit.
+
+        Rendering costs about a second per invoice, so it only happens in background
+        jobs, never in a request nor in the reminder run. A second worker skips the
+        invoices the first one holds. Returns False when the cron's time ran out
+        (the job resumes at its next run), True when nothing is left to render.
+        """
+        domain = [*domain, *self._clerk_without_stored_pdf()]
         skipped = []
         while True:
             candidates = self.search([*domain, ("id", "not in", skipped)], order="invoice_date_due, id",
                                      limit=batch_size)
             if not candidates:
-                return
+                return True
             move = candidates.try_lock_for_update(allow_referencing=True, limit=1)
             if not move:
                 skipped += candidates.ids  # held by another worker
@@ -149,7 +159,7 @@ class AccountMove(models.Model):
                 _logger.exception("Invoicing Clerk: could not render the PDF of invoice %s", move.id)
                 continue
             if not self.env["ir.cron"]._commit_progress(1):
-                return
+                return False
 
     def _clerk_store_invoice_pdf(self):
         """Render this invoice's PDF with its usual report and keep it as Odoo keeps a sent invoice's PDF.

@@ -137,6 +137,14 @@ class ClerkAuditPack(models.Model):
             if not row:
                 return
             pack = self.sudo().browse(row[0])
+            # Invoice PDFs not stored yet are rendered first, one per commit (which releases the claim):
+            # out of time, the pack stays queued and the next run goes on; then claim it again to build it.
+            if not self.env["account.move"]._clerk_render_missing_pdfs([("id", "in", pack.move_ids.ids)]):
+                return
+            self.env.cr.execute(SQL("SELECT id FROM clerk_audit_pack WHERE id = %s AND state = 'queued' "
+                                    "FOR UPDATE SKIP LOCKED", pack.id))
+            if not self.env.cr.fetchone():
+                continue
             pack._build()
             pack._notify_ready()
             if not self.env["ir.cron"]._commit_progress(1):

@@ -9,6 +9,7 @@ import zipfile
 from odoo import api, fields, models
 
 from ..tools import documents, xlsx
+from .clerk_reminder_report import LOG_COLUMNS
 
 CHUNK = 200  # moves read per batch: memory stays flat whatever the selection
 
@@ -160,8 +161,12 @@ class ClerkAuditPackReport(models.AbstractModel):
         return sheets
 
     def _extra_sheets(self, move_ids):
-        """Other features add their sheets (discrepancy findings, reminder log) by extending this."""
-        return []
+        """The reminder log of the invoices; other features add their sheets by extending this."""
+        moves = self.env["account.move"].browse(move_ids)
+        reminders = self.env["clerk.reminder.report"].sudo().with_context(
+            allowed_company_ids=moves.company_id.ids or self.env.companies.ids)
+        return [(self.env._("Reminders"), LOG_COLUMNS, reminders._log_rows(moves=moves),
+                 self.env._("Audit pack: payment reminder log"))]
 
     def _invoice_rows(self, move_ids):
         for start in range(0, len(move_ids), CHUNK):

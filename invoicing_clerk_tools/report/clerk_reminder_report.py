@@ -43,7 +43,7 @@ class ClerkReminderReport(models.AbstractModel):
 
 
     @api.model
-    def _log_rows(self, date_from=None, date_to=None):
+    def _log_rows(self, date_from=None, date_to=None, moves=None):
         Log = self.env["clerk.reminder.log"]
         states = dict(Log._fields["state"]._description_selection(self.env))
         actions = dict(Log._fields["action"]._description_selection(self.env))
@@ -53,6 +53,8 @@ class ClerkReminderReport(models.AbstractModel):
             domain.append(("date", ">=", date_from))
         if date_to:
             domain.append(("date", "<=", date_to))
+        if moves is not None:
+            domain.append(("move_id", "in", moves.ids))
         fnames = ["date", "company_id", "partner_id", "move_id", "schedule_id", "step_id", "offset_days", "action",
                   "recipient_id", "amount_due", "state", "failure_reason", "attempt_count", "is_lead"]
         for logs in self._chunks("clerk.reminder.log", domain, fnames):

@@ -606,7 +606,7 @@ class TestAuditPack(HttpCase, DocumentCommon):
             self.assertEqual(float(po_row["amount_total"]), first.amount_total)
             self.assertEqual(po_row["state"], "Posted")
             workbook = openpyxl.load_workbook(io.BytesIO(archive.read("manifest.xlsx")), read_only=True)
-            self.assertEqual(workbook.sheetnames[:3], ["Invoices", "Documents", "Approvals"])
+            self.assertEqual(workbook.sheetnames, ["Invoices", "Documents", "Approvals", "Reminders"])
             invoice_rows = list(workbook["Invoices"].iter_rows(min_row=4, values_only=True))
             self.assertEqual({row[0] for row in invoice_rows}, set(moves.mapped("name")))
             doc_rows = list(workbook["Documents"].iter_rows(min_row=4, values_only=True))
@@ -651,6 +651,24 @@ class TestAuditPack(HttpCase, DocumentCommon):
         with self.enter_registry_test_mode():
             self.env.ref("invoicing_clerk_tools.ir_cron_clerk_audit_packs").method_direct_trigger()
         self.assertEqual(len(pack.sudo().message_ids.filtered(lambda m: self.clerk.partner_id in m.partner_ids)), 1)
+
+    def test_cron_renders_missing_invoice_pdfs_before_building(self):
+        self.env["ir.config_parameter"].sudo().set_param("invoicing_clerk_tools.audit_pack_sync_limit", "1")
+        invoices = self.make_invoice(post=True) | self.make_invoice(amount=250.0, post=True)
+        self.assertFalse(any(invoices.mapped("invoice_pdf_report_id")))
+        pack = self.env["clerk.audit.pack"].with_user(self.clerk)._request(invoices, "Two invoices")
+        self.assertEqual(pack.state, "queued")
+        with self.enter_registry_test_mode():
+            self.env.ref("invoicing_clerk_tools.ir_cron_clerk_audit_packs").method_direct_trigger()
+        pack.invalidate_recordset()
+        invoices.invalidate_recordset()
+        self.assertEqual(pack.state, "done")
+        self.assertEqual(pack.missing_pdf_count, 0)
+        self.assertTrue(all(invoices.mapped("invoice_pdf_report_id")))
+        self.assertFalse(any(invoices.mapped("is_move_sent")), "rendering ahead is not sending")
+        with self.open_pack(pack) as archive:
+            stored = {invoice.invoice_pdf_report_id.name for invoice in invoices}
+            self.assertTrue(all(any(name.endswith(pdf) for name in archive.namelist()) for pdf in stored))
 
     def test_pack_refuses_bad_requests(self):
         wizard = self.env["clerk.audit.pack.wizard"].with_user(self.clerk).create({

@@ -1,6 +1,8 @@
 import { registry } from "@web/core/registry";
 
-function addStep(offset, name) {
+function addStep(row, offset, name) {
+    // Target the new row by its position: the previous row may still be selected for a moment.
+    const selected = `.o_data_row:nth-child(${row}).o_selected_row`;
     return [
         {
             content: `Add step ${name}`,
@@ -9,17 +11,17 @@ function addStep(offset, name) {
         },
         {
             content: "Days from the due date",
-            trigger: ".o_data_row.o_selected_row .o_field_widget[name=offset_days] input",
+            trigger: `${selected} .o_field_widget[name=offset_days] input`,
             run: `edit ${offset}`,
         },
         {
             content: "Step name",
-            trigger: ".o_data_row.o_selected_row .o_field_widget[name=name] input",
+            trigger: `${selected} .o_field_widget[name=name] input`,
             run: `edit ${name}`,
         },
         {
             content: "Mail template",
-            trigger: ".o_data_row.o_selected_row .o_field_widget[name=mail_template_id] input",
+            trigger: `${selected} .o_field_widget[name=mail_template_id] input`,
             run: "edit Payment Reminder",
         },
         {
@@ -42,9 +44,9 @@ registry.category("web_tour.tours").add("invoicing_clerk_tools_reminder_schedule
             trigger: ".o_field_widget[name=name] input",
             run: "edit Tour follow-up",
         },
-        ...addStep(-3, "Courtesy notice"),
-        ...addStep(7, "First reminder"),
-        ...addStep(21, "Final reminder"),
+        ...addStep(1, -3, "Courtesy notice"),
+        ...addStep(2, 7, "First reminder"),
+        ...addStep(3, 21, "Final reminder"),
         {
             content: "Save",
             trigger: ".o_form_button_save",
