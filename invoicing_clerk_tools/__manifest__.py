@@ -17,7 +17,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
     "author": "Invoicing Clerk Tools contributors",
     "website": "https://github.com/invoicing-clerk-tools/invoicing_clerk_tools",
     "license": "LGPL-3",
-    "depends": ["account", "purchase", "mail"],
+    "depends": ["account", "purchase", "mail", "account_debit_note"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/clerk_security.xml",
