@@ -12,6 +12,8 @@ Brings an invoicing clerk's day into Odoo Accounting:
 * one "Ready to post?" gate on invoices and bills that every feature feeds and that holds for every way of posting;
 * an emergency override for a named group, recorded with its reason;
 * a clerk workspace with work queues;
+* vendor bills checked against purchase orders and receipts (two- and three-way matching with tolerances),
+  discrepancies accepted or resolved with credit and debit notes;
 * XLSX exports through one shared helper, starting with the aged open customer invoices.
 """,
     "author": "Invoicing Clerk Tools contributors",
@@ -22,9 +24,11 @@ Brings an invoicing clerk's day into Odoo Accounting:
     "data": [
         "security/clerk_security.xml",
         "security/clerk_approval_security.xml",
+        "security/clerk_matching_security.xml",
         "security/ir.model.access.csv",
         "data/clerk_queue_data.xml",
         "data/clerk_approval_cron.xml",
+        "data/clerk_matching_data.xml",
         "views/clerk_queue_views.xml",
         "views/clerk_post_override_views.xml",
         "views/account_move_views.xml",
@@ -33,10 +37,14 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/clerk_approval_request_views.xml",
         "views/clerk_approval_substitute_views.xml",
         "views/account_move_approval_views.xml",
+        "views/clerk_match_tolerance_views.xml",
+        "views/clerk_discrepancy_views.xml",
         "wizards/clerk_aging_export_views.xml",
         "wizards/clerk_post_override_wizard_views.xml",
         "wizards/clerk_approval_decision_wizard_views.xml",
         "wizards/clerk_approval_export_views.xml",
+        "wizards/clerk_discrepancy_wizard_views.xml",
+        "views/account_move_matching_views.xml",
         "views/clerk_menus.xml",
     ],
     "demo": [

@@ -1,2 +1,3 @@
 from . import approval
 from . import main
+from . import matching

@@ -1,1 +1,1 @@
-from . import clerk_aging_report, clerk_approval_history_report
+from . import clerk_aging_report, clerk_approval_history_report, clerk_discrepancy_report
