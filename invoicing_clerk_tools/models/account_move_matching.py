@@ -28,6 +28,11 @@ STATUS_SELECTION = [
 ]
 
 
+def _label(line):
+    """What a bill line is about, for people; read only for lines with a finding."""
+    return line.product_id.display_name or line.name
+
+
 def _add_finding(found, base, kind, key, line=None, pol=None, **values):
     """Put one finding in ``found`` under its key, with every value a discrepancy records."""
     key = f"{kind}:{key}"
@@ -165,7 +170,9 @@ class AccountMove(models.Model):
             moves = moves.sudo()
             findings = moves._clerk_match_findings()
             self.env["clerk.discrepancy"].sudo()._record_findings(moves, findings)
-            moves.write({"clerk_match_date": fields.Datetime.now()})
+            # Only the date of the check changes: no invoice synchronisation or balance check is needed.
+            moves.with_context(check_move_validity=False, skip_invoice_sync=True).write(
+                {"clerk_match_date": fields.Datetime.now()})
         finally:
             _SAVING.reset(token)
 
@@ -244,19 +251,18 @@ class AccountMove(models.Model):
             by_pol = defaultdict(list)
             for line in lines_by_move[move.id]:
                 pol = line.purchase_line_id
-                label = line.product_id.display_name or line.name
                 if not pol:
                     if is_bill and not bill_tolerance["allow_without_po"]:
                         add(matching.NO_PO, line.id, line, expected_text=env._("a purchase order line"),
-                            actual_text=env._("none"), description=label,
+                            actual_text=env._("none"), description=_label(line),
                             impact=company_currency.round(line.price_subtotal * to_company),
                             excess_amount=line.price_subtotal)
                     continue
                 by_pol[pol].append(line)
                 order = pol.order_id
                 if line.product_id != pol.product_id:
-                    add(matching.PRODUCT, line.id, line, pol, description=label,
-                        expected_text=pol.product_id.display_name or "-", actual_text=label or "-",
+                    add(matching.PRODUCT, line.id, line, pol, description=_label(line),
+                        expected_text=pol.product_id.display_name or "-", actual_text=_label(line) or "-",
                         impact=company_currency.round(line.price_subtotal * to_company),
                         excess_amount=line.price_subtotal)
                 if order.partner_id.commercial_partner_id != partner and f"{matching.VENDOR}:{order.id}" not in found:
@@ -280,7 +286,7 @@ class AccountMove(models.Model):
                 if variance:
                     expected_here = (po_uom._compute_price(pol.price_unit, line_uom)
                                      if line_uom and po_uom and line_uom != po_uom else pol.price_unit)
-                    add(matching.PRICE, line.id, line, pol, description=label, expected=variance.expected,
+                    add(matching.PRICE, line.id, line, pol, description=_label(line), expected=variance.expected,
                         actual=variance.actual, difference=variance.difference,
                         impact=company_currency.round(variance.impact * po_to_company),
                         within_tolerance=variance.within, excess_amount=variance.impact / to_po,
@@ -288,7 +294,7 @@ class AccountMove(models.Model):
                 variance = matching.discount_variance(pol.discount, line.discount, price * quantity,
                                                       values["discount_points"])
                 if variance:
-                    add(matching.DISCOUNT, line.id, line, pol, description=label, expected=variance.expected,
+                    add(matching.DISCOUNT, line.id, line, pol, description=_label(line), expected=variance.expected,
                         actual=variance.actual, difference=variance.difference,
                         impact=company_currency.round(variance.impact * po_to_company),
                         within_tolerance=variance.within, excess_amount=variance.impact / to_po,
@@ -298,7 +304,7 @@ class AccountMove(models.Model):
                     {tax.id: tax.amount if tax.amount_type == "percent" else 0.0 for tax in line.tax_ids},
                     line.price_subtotal)
                 if variance:
-                    add(matching.TAX, line.id, line, pol, description=label, expected=variance.expected,
+                    add(matching.TAX, line.id, line, pol, description=_label(line), expected=variance.expected,
                         actual=variance.actual, difference=variance.difference,
                         expected_text=", ".join(pol.tax_ids.mapped("name")) or env._("no tax"),
                         actual_text=", ".join(line.tax_ids.mapped("name")) or env._("no tax"),

@@ -12,12 +12,12 @@ class ClerkDiscrepancyResolveWizard(models.TransientModel):
     discrepancy_ids = fields.Many2many(
         "clerk.discrepancy", string="Discrepancies", required=True,
         domain="[('move_id', '=', move_id), ('state', 'in', ('open', 'accepted'))]",
-        compute="_compute_discrepancy_ids", store=True, readonly=False)
+        compute="_compute_discrepancy_ids", store=True, readonly=False, precompute=True)
     how = fields.Selection([
         ("ask_vendor", "Ask the Vendor for a Credit Note"),
         ("refund", "Record a Vendor Refund for the Difference"),
         ("correct", "Correct the Bill to its Purchase Order"),
-    ], string="Resolve By", required=True, compute="_compute_how", store=True, readonly=False,
+    ], string="Resolve By", required=True, compute="_compute_how", store=True, readonly=False, precompute=True,
         help="Ask the vendor: a mail listing the differences, with the bill attached; the discrepancies wait for "
              "the vendor's refund. Record a refund: a draft vendor refund of the amounts in excess (posted bills). "
              "Correct: the purchase order's price, discount, quantity or taxes on the draft bill.")
