@@ -183,6 +183,18 @@ def test_total_variance(actual, tolerance, within):
         assert variance.impact == pytest.approx(actual - 1000.0)
 
 
+@pytest.mark.parametrize(("actual", "explained", "within"), [
+    (1030.0, 30.0, True),  # every cent already reported by line exceptions
+    (1030.0, 20.0, False),  # 10.00 of small differences beyond 5.00
+    (1030.0, 25.0, True),  # 5.00 left: at the limit
+    (1030.0, 40.0, True),  # more explained than billed
+])
+def test_total_variance_explained_by_line_exceptions(actual, explained, within):
+    variance = matching.total_variance(1000.0, actual, T(100.0, 5.0, "either"), explained)
+    assert variance.within is within
+    assert variance.difference == pytest.approx(30.0)
+
+
 # ------------------------------------------------------------------ taxes
 def test_tax_difference():
     assert matching.tax_difference({1: 15.0}, {1: 15.0}, 100.0) is None

@@ -352,9 +352,11 @@ class AccountMove(models.Model):
                 expected_total += allowed * net_price * po_to_company
                 actual_total += sum(line.price_subtotal for line in pol_lines) * to_company
             if by_pol:
+                explained = sum(values["impact"] for values in found.values() if not values["within_tolerance"]
+                                and values["kind"] in (matching.PRICE, matching.DISCOUNT, matching.QUANTITY))
                 variance = matching.total_variance(
                     company_currency.round(expected_total), company_currency.round(actual_total),
-                    in_currency(bill_tolerance["total"], bill_tolerance, company_currency, company, day))
+                    in_currency(bill_tolerance["total"], bill_tolerance, company_currency, company, day), explained)
                 if variance:
                     add(matching.TOTAL, "bill", expected=variance.expected, actual=variance.actual,
                         difference=variance.difference, impact=company_currency.round(variance.impact),

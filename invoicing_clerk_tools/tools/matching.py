@@ -135,12 +135,19 @@ def allowed_quantity(billed_here, billed_before, reference):
     return max(0.0, min(billed_here or 0.0, (reference or 0.0) - (billed_before or 0.0)))
 
 
-def total_variance(expected_total, actual_total, tolerance):
-    """Bill total (its lines with a purchase line) vs what their purchase lines allow, same currency."""
+def total_variance(expected_total, actual_total, tolerance, explained=0.0):
+    """Bill total (its lines with a purchase line) vs what their purchase lines allow, same currency.
+
+    ``explained``: the part of the difference already reported by line findings
+    beyond their tolerance (they are exceptions of their own). The total is
+    beyond tolerance when the rest, the sum of small line differences each
+    within tolerance, is: that is what the total check is for.
+    """
     difference = (actual_total or 0.0) - (expected_total or 0.0)
     if round(difference, 2) == 0:
         return None
-    within = difference <= 0 or not exceeds(percent_of(difference, expected_total), difference, tolerance)
+    unexplained = difference - (explained or 0.0)
+    within = unexplained <= 0 or not exceeds(percent_of(unexplained, expected_total), unexplained, tolerance)
     return Variance(expected_total, actual_total, difference, difference, within)
 
 
