@@ -291,10 +291,9 @@ def test_duplicate_reason_zero_amount_and_ordinals():
     assert matching.duplicate_reason(C(1, 10, None, 5.0, 1, 100), C(2, 10, None, 5.0, 1, 103), 3) == "amount"
 
 
-def test_normalize_ref_and_window():
+def test_normalize_ref():
     assert matching.normalize_ref(" INV/2026-001 ") == "inv2026001"
     assert matching.normalize_ref(None) == ""
-    assert matching.window(date(2026, 3, 1), 3) == (date(2026, 2, 26), date(2026, 3, 4))
 
 
 # ------------------------------------------------------------------ records and status

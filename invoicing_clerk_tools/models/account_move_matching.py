@@ -145,16 +145,6 @@ class AccountMove(models.Model):
                 key: value for key, value in self.env.context.items() if key == "default_discrepancy_ids"}},
         }
 
-    def action_clerk_open_discrepancies(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Discrepancies"),
-            "res_model": "clerk.discrepancy",
-            "view_mode": "list,form",
-            "domain": [("move_id", "=", self.id)],
-        }
-
     # ------------------------------------------------------------------ the check
     def _clerk_moves_to_match(self):
         return self.filtered(lambda m: m.id and m.state == "draft" and m.move_type in MATCH_TYPES

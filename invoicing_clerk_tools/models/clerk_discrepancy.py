@@ -296,7 +296,7 @@ class ClerkDiscrepancy(models.Model):
         self._set_waiting("vendor_credit")
         attachments = move._clerk_bill_attachments()
         template = template or self.env.ref("invoicing_clerk_tools.mail_template_discrepancy_credit_request")
-        move.with_context(clerk_discrepancy_ids=self.ids).message_post_with_source(
+        move.message_post_with_source(
             template, message_type="comment", subtype_xmlid="mail.mt_comment",
             attachment_ids=[Command.set(attachments.ids)])
         return True

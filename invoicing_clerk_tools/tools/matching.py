@@ -12,7 +12,7 @@ than agreed is not an error to dispute.
 """
 
 from collections import namedtuple
-from datetime import date, timedelta
+from datetime import date
 from math import inf
 
 BOTH, EITHER = "both", "either"
@@ -21,11 +21,9 @@ MODES = (BOTH, EITHER)
 # Kinds of finding.
 QUANTITY, PRICE, DISCOUNT, TAX = "quantity", "price", "discount", "tax"
 NO_PO, PRODUCT, VENDOR, TOTAL, DUPLICATE = "no_po", "product", "vendor", "total", "duplicate"
-KINDS = (QUANTITY, PRICE, DISCOUNT, TAX, NO_PO, PRODUCT, VENDOR, TOTAL, DUPLICATE)
 
 # Discrepancy states.
 OPEN, ACCEPTED, WAITING, RESOLVED, OBSOLETE = "open", "accepted", "waiting", "resolved", "obsolete"
-STATES = (OPEN, ACCEPTED, WAITING, RESOLVED, OBSOLETE)
 LIVE_STATES = (OPEN, ACCEPTED, WAITING)  # what a re-check may turn obsolete
 
 # Match status of a bill.
@@ -257,11 +255,6 @@ def duplicate_reason(bill, other, window_days):
 
 def _ordinal(day):
     return day.toordinal() if isinstance(day, date) else int(day)
-
-
-def window(day, window_days):
-    """The first and last day a duplicate of a bill dated ``day`` may be dated."""
-    return day - timedelta(days=window_days), day + timedelta(days=window_days)
 
 
 # ------------------------------------------------------------------ records
