@@ -13,19 +13,20 @@ Brings an invoicing clerk's day into Odoo Accounting:
 * an emergency override for a named group, recorded with its reason;
 * a clerk workspace with work queues;
 * payment reminder schedules that run daily, never twice, pause for disputes and promises to pay, and stop when paid;
-* XLSX exports through one shared helper, starting with the aged open customer invoices.
+* vendor bills checked against purchase orders and receipts with tolerances, discrepancies resolved by notes;
 * XLSX exports through one shared helper, starting with the aged open customer invoices;
 * supporting documents: categories, requirement rules, upload checks, retention and versions, audit packs.
 """,
     "author": "Invoicing Clerk Tools contributors",
     "website": "https://github.com/invoicing-clerk-tools/invoicing_clerk_tools",
     "license": "LGPL-3",
-    "depends": ["account", "purchase", "mail"],
+    "depends": ["account", "purchase", "mail", "account_debit_note"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/clerk_security.xml",
         "security/clerk_approval_security.xml",
         "security/clerk_document_security.xml",
+        "security/clerk_matching_security.xml",
         "security/ir.model.access.csv",
         "security/clerk_reminder_security.xml",
         "data/clerk_queue_data.xml",
@@ -34,6 +35,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "data/clerk_document_category_data.xml",
         "data/clerk_document_data.xml",
         "data/clerk_document_mail_template.xml",
+        "data/clerk_matching_data.xml",
         "views/clerk_queue_views.xml",
         "views/clerk_post_override_views.xml",
         "views/account_move_views.xml",
@@ -46,6 +48,8 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/clerk_document_rule_views.xml",
         "views/account_move_documents_views.xml",
         "views/clerk_audit_pack_views.xml",
+        "views/clerk_match_tolerance_views.xml",
+        "views/clerk_discrepancy_views.xml",
         "wizards/clerk_aging_export_views.xml",
         "wizards/clerk_post_override_wizard_views.xml",
         "wizards/clerk_approval_decision_wizard_views.xml",
@@ -56,6 +60,8 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "report/clerk_reminder_letter.xml",
         "wizards/clerk_reminder_confirm_wizard_views.xml",
         "wizards/clerk_document_wizard_views.xml",
+        "wizards/clerk_discrepancy_wizard_views.xml",
+        "views/account_move_matching_views.xml",
         "views/clerk_menus.xml",
         "views/clerk_reminder_menus.xml",
     ],

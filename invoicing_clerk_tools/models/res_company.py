@@ -13,6 +13,15 @@ class ResCompany(models.Model):
         "Every such override is recorded. Leave empty to allow no override.",
     )
 
+    clerk_match_policy = fields.Selection(
+        [("none", "Do Not Check Bills"),
+         ("block", "Exceptions Block Posting"),
+         ("approval", "Exceptions Require an Approval")],
+        string="Bill Check Exceptions", default="block", required=True,
+        help="Vendor bills are checked against their purchase orders and receipts. Exceptions (open discrepancies "
+             "beyond tolerance) either block posting until accepted or resolved, or route the bill to the "
+             "approvers of an approval rule for bills with open discrepancies. 'Do not check' turns the check off.")
+
     def _clerk_check_override_group(self):
         """Raise unless the current user belongs to the emergency posting group of every company of ``self``."""
         groups = self.env.user.all_group_ids
@@ -21,3 +30,4 @@ class ResCompany(models.Model):
                 raise AccessError(self.env._(
                     "Only members of the emergency posting group set in the Accounting settings of %(company)s "
                     "may post an entry that is not ready to post.", company=company.name))
+

@@ -8,3 +8,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.clerk_override_group_id",
         readonly=False,
     )
+    clerk_match_policy = fields.Selection(
+        related="company_id.clerk_match_policy",
+        readonly=False,
+    )

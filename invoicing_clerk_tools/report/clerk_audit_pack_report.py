@@ -9,6 +9,7 @@ import zipfile
 from odoo import api, fields, models
 
 from ..tools import documents, xlsx
+from .clerk_discrepancy_report import DISCREPANCY_COLUMNS
 from .clerk_reminder_report import LOG_COLUMNS
 
 CHUNK = 200  # moves read per batch: memory stays flat whatever the selection
@@ -161,12 +162,17 @@ class ClerkAuditPackReport(models.AbstractModel):
         return sheets
 
     def _extra_sheets(self, move_ids):
-        """The reminder log of the invoices; other features add their sheets by extending this."""
+        """The discrepancy findings and the reminder log of the pack's documents."""
         moves = self.env["account.move"].browse(move_ids)
-        reminders = self.env["clerk.reminder.report"].sudo().with_context(
-            allowed_company_ids=moves.company_id.ids or self.env.companies.ids)
-        return [(self.env._("Reminders"), LOG_COLUMNS, reminders._log_rows(moves=moves),
-                 self.env._("Audit pack: payment reminder log"))]
+        context = {"allowed_company_ids": moves.company_id.ids or self.env.companies.ids}
+        findings = self.env["clerk.discrepancy.report"].sudo().with_context(**context)
+        reminders = self.env["clerk.reminder.report"].sudo().with_context(**context)
+        return [
+            (self.env._("Discrepancies"), DISCREPANCY_COLUMNS, findings._rows(moves=moves),
+             self.env._("Audit pack: bill discrepancy findings")),
+            (self.env._("Reminders"), LOG_COLUMNS, reminders._log_rows(moves=moves),
+             self.env._("Audit pack: payment reminder log")),
+        ]
 
     def _invoice_rows(self, move_ids):
         for start in range(0, len(move_ids), CHUNK):

@@ -4,6 +4,8 @@ from . import test_approvals
 from . import test_documents
 from . import test_documents_ui
 from . import test_install_checks
+from . import test_matching
+from . import test_matching_ui
 from . import test_posting_gate
 from . import test_reminder_concurrency
 from . import test_reminder_mail

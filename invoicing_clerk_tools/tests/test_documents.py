@@ -606,7 +606,7 @@ class TestAuditPack(HttpCase, DocumentCommon):
             self.assertEqual(float(po_row["amount_total"]), first.amount_total)
             self.assertEqual(po_row["state"], "Posted")
             workbook = openpyxl.load_workbook(io.BytesIO(archive.read("manifest.xlsx")), read_only=True)
-            self.assertEqual(workbook.sheetnames, ["Invoices", "Documents", "Approvals", "Reminders"])
+            self.assertEqual(workbook.sheetnames, ["Invoices", "Documents", "Approvals", "Discrepancies", "Reminders"])
             invoice_rows = list(workbook["Invoices"].iter_rows(min_row=4, values_only=True))
             self.assertEqual({row[0] for row in invoice_rows}, set(moves.mapped("name")))
             doc_rows = list(workbook["Documents"].iter_rows(min_row=4, values_only=True))
