@@ -13,6 +13,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
 * an emergency override for a named group, recorded with its reason;
 * a clerk workspace with work queues;
 * payment reminder schedules that run daily, never twice, pause for disputes and promises to pay, and stop when paid;
+* monthly statements of account (PDF with the company's header, XLSX), sent by a cron that never sends a period twice;
 * XLSX exports through one shared helper, starting with the aged open customer invoices.
 """,
     "author": "Invoicing Clerk Tools contributors",
@@ -25,9 +26,11 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "security/clerk_approval_security.xml",
         "security/ir.model.access.csv",
         "security/clerk_reminder_security.xml",
+        "security/clerk_statement_security.xml",
         "data/clerk_queue_data.xml",
         "data/clerk_approval_cron.xml",
         "data/clerk_reminder_data.xml",
+        "data/clerk_statement_data.xml",
         "views/clerk_queue_views.xml",
         "views/clerk_post_override_views.xml",
         "views/account_move_views.xml",
@@ -45,8 +48,12 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/account_move_reminder_views.xml",
         "report/clerk_reminder_letter.xml",
         "wizards/clerk_reminder_confirm_wizard_views.xml",
+        "views/clerk_statement_log_views.xml",
+        "report/clerk_statement_report.xml",
+        "wizards/clerk_statement_wizard_views.xml",
         "views/clerk_menus.xml",
         "views/clerk_reminder_menus.xml",
+        "views/clerk_statement_menus.xml",
     ],
     "demo": [
         "demo/clerk_demo.xml",

@@ -12,10 +12,15 @@ from . import clerk_queue
 from . import clerk_reminder_log
 from . import clerk_reminder_schedule
 from . import clerk_reminder_step
+from . import clerk_statement_log
+from . import clerk_statement_report
 from . import mail_mail
 from . import res_company
 from . import res_company_reminder
+from . import res_company_statement
 from . import res_config_settings
 from . import res_config_settings_reminder
+from . import res_config_settings_statement
 from . import res_partner_reminder
+from . import res_partner_statement
 from . import res_users

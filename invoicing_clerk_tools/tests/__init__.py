@@ -8,3 +8,4 @@ from . import test_reminder_mail
 from . import test_reminders
 from . import test_ui
 from . import test_workspace
+from . import test_statements
