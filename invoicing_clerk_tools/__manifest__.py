@@ -11,7 +11,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
 
 * one "Ready to post?" gate on invoices and bills that every feature feeds and that holds for every way of posting;
 * an emergency override for a named group, recorded with its reason;
-* a clerk workspace with work queues;
+* a clerk workspace (mine or my team, overdue by bucket), clerk teams, assignment and workloads;
 * payment reminder schedules that run daily, never twice, pause for disputes and promises to pay, and stop when paid;
 * monthly statements of account (PDF with the company's header, XLSX), sent by a cron that never sends a period twice;
 * XLSX exports through one shared helper, starting with the aged open customer invoices.
@@ -24,6 +24,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
     "data": [
         "security/clerk_security.xml",
         "security/clerk_approval_security.xml",
+        "security/clerk_workspace_security.xml",
         "security/ir.model.access.csv",
         "security/clerk_reminder_security.xml",
         "security/clerk_statement_security.xml",
@@ -49,6 +50,8 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "report/clerk_reminder_letter.xml",
         "wizards/clerk_reminder_confirm_wizard_views.xml",
         "views/clerk_statement_log_views.xml",
+        "views/clerk_team_views.xml",
+        "wizards/clerk_reassign_wizard_views.xml",
         "report/clerk_statement_report.xml",
         "wizards/clerk_statement_wizard_views.xml",
         "views/clerk_menus.xml",

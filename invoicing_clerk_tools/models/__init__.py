@@ -1,5 +1,6 @@
 from . import account_move
 from . import account_move_approval
+from . import account_move_assignment
 from . import account_move_line
 from . import account_move_reminder
 from . import clerk_approval_decision
@@ -14,6 +15,7 @@ from . import clerk_reminder_schedule
 from . import clerk_reminder_step
 from . import clerk_statement_log
 from . import clerk_statement_report
+from . import clerk_team
 from . import mail_mail
 from . import res_company
 from . import res_company_reminder
@@ -22,5 +24,7 @@ from . import res_config_settings
 from . import res_config_settings_reminder
 from . import res_config_settings_statement
 from . import res_partner_reminder
+from . import res_partner_assignment
 from . import res_partner_statement
 from . import res_users
+from . import res_users_workload

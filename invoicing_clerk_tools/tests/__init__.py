@@ -9,3 +9,4 @@ from . import test_reminders
 from . import test_ui
 from . import test_workspace
 from . import test_statements
+from . import test_assignment
