@@ -14,6 +14,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
 * a clerk workspace (mine or my team, overdue by bucket), clerk teams, assignment and workloads;
 * payment reminder schedules that run daily, never twice, pause for disputes and promises to pay, and stop when paid;
 * monthly statements of account (PDF with the company's header, XLSX), sent by a cron that never sends a period twice;
+* a completeness check of customers' billing details that warns or blocks sending;
 * XLSX exports through one shared helper, starting with the aged open customer invoices.
 """,
     "author": "Invoicing Clerk Tools contributors",
@@ -51,6 +52,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "wizards/clerk_reminder_confirm_wizard_views.xml",
         "views/clerk_statement_log_views.xml",
         "views/clerk_team_views.xml",
+        "views/clerk_billing_views.xml",
         "wizards/clerk_reassign_wizard_views.xml",
         "report/clerk_statement_report.xml",
         "wizards/clerk_statement_wizard_views.xml",

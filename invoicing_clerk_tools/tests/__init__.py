@@ -10,3 +10,4 @@ from . import test_ui
 from . import test_workspace
 from . import test_statements
 from . import test_assignment
+from . import test_billing
