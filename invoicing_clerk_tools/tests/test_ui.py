@@ -47,3 +47,16 @@ class TestReminderUi(HttpCase, ClerkCommon):
         self.assertEqual(log.state, "queued")
         self.assertEqual(log.user_id, self.clerk)
         self.assertTrue(log.mail_id)
+
+
+class TestAssignmentUi(HttpCase, ClerkCommon):
+    def test_clerk_follows_a_card_and_reassigns(self):
+        self.partner_a.clerk_reminder_user_id = self.clerk
+        invoice = self.make_invoice(amount=55.0, invoice_date=fields.Date.subtract(fields.Date.today(), days=40),
+                                    due_date=fields.Date.subtract(fields.Date.today(), days=10), post=True,
+                                    ref="TOUR-REASSIGN")
+        self.assertEqual(invoice.clerk_user_id, self.clerk)
+        self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_workspace_action",
+                        "invoicing_clerk_tools_reassign", login=self.clerk.login)
+        invoice.invalidate_recordset()
+        self.assertEqual(invoice.clerk_user_id, self.clerk_2)
