@@ -303,7 +303,15 @@ class ClerkStatementLog(models.Model):
             not self.env.context.get("force_report_rendering")
         if testing:
             return {log.id: (Report._render_qweb_html(REPORT, log.ids)[0], "html") for log in self}
-        streams = Report.with_context(webp_as_jpg=True)._render_qweb_pdf_prepare_streams(REPORT, {}, res_ids=self.ids)
+        try:
+            with self.env.cr.savepoint():
+                streams = Report.with_context(webp_as_jpg=True)._render_qweb_pdf_prepare_streams(
+                    REPORT, {}, res_ids=self.ids)
+        except UserError:
+            # wkhtmltopdf without patched Qt cannot make several documents in one call when it reports an error
+            # (e.g. an asset it could not load): one call per statement then
+            _logger.info("Statements rendered one by one (batch rendering refused by wkhtmltopdf)")
+            streams = {}
         result = {}
         for log in self:
             stream = streams.get(log.id, {}).get("stream")
