@@ -175,7 +175,7 @@ class ClerkStatementLog(models.Model):
                                                                 ["partner_id"])}
         owing = {partner.id for partner, balance in Line._read_group(base, ["partner_id"], ["balance:sum"])
                  if not company.currency_id.is_zero(balance)}
-        partners = self.env["res.partner"].browse(moved | owing).commercial_partner_id
+        partners = self.env["res.partner"].browse(sorted(moved | owing)).commercial_partner_id.sorted("id")
         done = set(self.search([("company_id", "=", company.id), ("date_from", "=", date_from),
                                 ("date_to", "=", date_to)]).partner_id.ids)
         todo = partners.filtered(lambda p: p.id not in done)

@@ -34,6 +34,7 @@ class TestReminderUi(HttpCase, ClerkCommon):
         })
         self.company.clerk_reminder_schedule_id = manual
         self.partner_a.email = "a@customer.example.com"
+        self.partner_a.clerk_reminder_user_id = self.clerk  # the workspace opens on the clerk's own queues
         invoice = self.make_invoice(amount=88.0, invoice_date="2020-01-01", due_date="2020-01-31", post=True)
         Log = self.env["clerk.reminder.log"].sudo()
         messages = self.env["clerk.reminder.schedule"].sudo()._clerk_plan(
