@@ -11,11 +11,13 @@ Brings an invoicing clerk's day into Odoo Accounting:
 
 * one "Ready to post?" gate on invoices and bills that every feature feeds and that holds for every way of posting;
 * an emergency override for a named group, recorded with its reason;
-* a clerk workspace with work queues;
+* a clerk workspace (mine or my team, overdue by bucket), clerk teams, assignment and workloads;
 * payment reminder schedules that run daily, never twice, pause for disputes and promises to pay, and stop when paid;
 * vendor bills checked against purchase orders and receipts with tolerances, discrepancies resolved by notes;
-* XLSX exports through one shared helper, starting with the aged open customer invoices;
-* supporting documents: categories, requirement rules, upload checks, retention and versions, audit packs.
+* supporting documents: categories, requirement rules, upload checks, retention and versions, audit packs;
+* monthly statements of account (PDF with the company's header, XLSX), sent by a cron that never sends a period twice;
+* a completeness check of customers' billing details that warns or blocks sending;
+* XLSX exports through one shared helper, starting with the aged open customer invoices.
 """,
     "author": "Invoicing Clerk Tools contributors",
     "website": "https://github.com/invoicing-clerk-tools/invoicing_clerk_tools",
@@ -27,8 +29,10 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "security/clerk_approval_security.xml",
         "security/clerk_document_security.xml",
         "security/clerk_matching_security.xml",
+        "security/clerk_workspace_security.xml",
         "security/ir.model.access.csv",
         "security/clerk_reminder_security.xml",
+        "security/clerk_statement_security.xml",
         "data/clerk_queue_data.xml",
         "data/clerk_approval_cron.xml",
         "data/clerk_reminder_data.xml",
@@ -36,6 +40,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "data/clerk_document_data.xml",
         "data/clerk_document_mail_template.xml",
         "data/clerk_matching_data.xml",
+        "data/clerk_statement_data.xml",
         "views/clerk_queue_views.xml",
         "views/clerk_post_override_views.xml",
         "views/account_move_views.xml",
@@ -62,8 +67,15 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "wizards/clerk_document_wizard_views.xml",
         "wizards/clerk_discrepancy_wizard_views.xml",
         "views/account_move_matching_views.xml",
+        "views/clerk_statement_log_views.xml",
+        "views/clerk_team_views.xml",
+        "views/clerk_billing_views.xml",
+        "wizards/clerk_reassign_wizard_views.xml",
+        "report/clerk_statement_report.xml",
+        "wizards/clerk_statement_wizard_views.xml",
         "views/clerk_menus.xml",
         "views/clerk_reminder_menus.xml",
+        "views/clerk_statement_menus.xml",
     ],
     "demo": [
         "demo/clerk_demo.xml",

@@ -6,6 +6,7 @@ test, so that the rest runs (and the Odoo ones are counted) without Odoo.
 
 import importlib.util
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,11 @@ def load_plain_module(name):
     qualified = f"clerk_plain_tools.{name}"
     if qualified in sys.modules:
         return sys.modules[qualified]
+    if "clerk_plain_tools" not in sys.modules:
+        # a bare package over tools/ (its __init__ is not run): ``from . import aging`` works without the addon
+        package = types.ModuleType("clerk_plain_tools")
+        package.__path__ = [str(ADDON_DIR / "tools")]
+        sys.modules["clerk_plain_tools"] = package
     spec = importlib.util.spec_from_file_location(qualified, ADDON_DIR / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[qualified] = module

@@ -1,11 +1,16 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil as safe_dateutil
 from odoo.tools.safe_eval import safe_eval
+
+from ..tools import aging
+
+SCOPES = ("mine", "team")
+TEAM_GROUP = "invoicing_clerk_tools.group_clerk_team_view"
 
 
 class ClerkQueue(models.Model):
@@ -13,6 +18,13 @@ class ClerkQueue(models.Model):
 
     Features add their queues as data; counts and totals are computed with one
     grouped query per queue, whatever the number of records.
+
+    The workspace shows the queues for a scope given in the context
+    (``clerk_scope``): ``mine`` keeps the records whose responsible user (the
+    queue's ``user_field``) is the current user, ``team`` those of the members
+    of the user's clerk teams (members of the Team Queues group only); without a
+    scope, everything the user may read. Queues without a responsible field are
+    personal already (e.g. To Approve) or shared.
     """
 
     _name = "clerk.queue"
@@ -36,16 +48,33 @@ class ClerkQueue(models.Model):
     group_ids = fields.Many2many("res.groups", string="Visible To",
                                  help="Only these groups see the card; empty: every clerk.")
     color = fields.Integer()
+    user_field = fields.Char(
+        string="Responsible Field",
+        help="Path to the responsible user on the model (e.g. clerk_user_id, or move_id.clerk_user_id): the "
+        "'Mine' and 'My Team' switch filters on it. Empty: the queue is the same for everyone.")
+    aging_bucket = fields.Selection(
+        [(key, title) for key, title, _low, _high in aging.BUCKETS], string="Overdue Bucket",
+        help="Keep only the records whose date (Aging Date Field) is this many days past, as in the aging report.")
+    aging_field = fields.Char(string="Aging Date Field", default="invoice_date_due")
     record_count = fields.Integer(string="Count", compute="_compute_figures")
     amount_total = fields.Monetary(string="Total", compute="_compute_figures", currency_field="currency_id")
     currency_id = fields.Many2one("res.currency", compute="_compute_figures")
 
-    @api.constrains("res_model", "domain", "amount_field")
+    @api.constrains("res_model", "domain", "amount_field", "user_field", "aging_bucket", "aging_field")
     def _check_domain(self):
         for queue in self:
             if queue.res_model not in self.env:
                 raise ValidationError(self.env._("Model: %(model)s is not a model. Use a technical name such as "
                                                  "account.move.", model=queue.res_model))
+            for label, path in ((self.env._("Responsible Field"), queue.user_field),
+                                (self.env._("Aging Date Field"), queue.aging_bucket and queue.aging_field)):
+                if path:
+                    try:
+                        self.env[queue.res_model]._search([(path, "=", False)])
+                    except Exception as error:  # noqa: BLE001 - reported with the field to fix
+                        raise ValidationError(self.env._(
+                            "%(label)s of queue %(queue)s: %(path)s is not a field path of %(model)s.",
+                            label=label, queue=queue.name, path=path, model=queue.res_model)) from error
             try:
                 queue._get_domain()
             except Exception as error:  # noqa: BLE001 - any parse error is reported the same way
@@ -65,16 +94,50 @@ class ClerkQueue(models.Model):
             "company_ids": self.env.companies.ids,
         }
 
-    def _get_domain(self):
+    def _get_domain(self, user_ids=None):
+        """The queue's records: its domain, its overdue bucket and, given ``user_ids``, its responsible filter."""
         self.ensure_one()
         domain = Domain(safe_eval(self.domain or "[]", self._eval_context()))
+        if self.aging_bucket:
+            domain &= self._bucket_domain()
+        if user_ids is not None and self.user_field:
+            domain &= Domain(self.user_field, "in", list(user_ids))
         self.env[self.res_model]._search(domain)  # validates field names
         return domain
 
-    @api.depends_context("uid", "allowed_company_ids")
+    def _bucket_domain(self):
+        """The date range of the bucket: ``days`` past ``aging_field`` within the bucket's bounds, as of today."""
+        today = fields.Date.context_today(self)
+        _key, _title, low, high = next(bucket for bucket in aging.BUCKETS if bucket[0] == self.aging_bucket)
+        domain = Domain(self.aging_field, "!=", False)
+        if low is not None:
+            domain &= Domain(self.aging_field, "<=", fields.Date.subtract(today, days=low))
+        if high is not None:
+            domain &= Domain(self.aging_field, ">=", fields.Date.subtract(today, days=high))
+        return domain
+
+    @api.model
+    def _clerk_scope(self):
+        """The scope asked for in the context; 'team' only for members of the Team Queues group."""
+        scope = self.env.context.get("clerk_scope")
+        if scope == "team" and not self.env.user.has_group(TEAM_GROUP):
+            return "mine"
+        return scope if scope in SCOPES else None
+
+    @api.model
+    def _clerk_scope_user_ids(self, scope=None):
+        scope = scope or self._clerk_scope()
+        if scope == "mine":
+            return [self.env.uid]
+        if scope == "team":
+            return self.env["clerk.team"]._clerk_team_user_ids()
+        return None
+
+    @api.depends_context("uid", "allowed_company_ids", "clerk_scope")
     def _compute_figures(self):
         currency = self.env.company.currency_id
         figures = defaultdict(lambda: (0, 0.0))
+        user_ids = self._clerk_scope_user_ids()
         for queue in self:
             model = self.env[queue.res_model]
             if not model.has_access("read"):
@@ -82,7 +145,7 @@ class ClerkQueue(models.Model):
             aggregates = ["__count"]
             if queue.amount_field:
                 aggregates.append(f"{queue.amount_field}:sum")
-            [row] = model._read_group(queue._get_domain(), aggregates=aggregates)
+            [row] = model._read_group(queue._get_domain(user_ids), aggregates=aggregates)
             figures[queue.id] = (row[0], row[1] if queue.amount_field else 0.0)
         for queue in self:
             queue.record_count, queue.amount_total = figures[queue.id]
@@ -97,8 +160,25 @@ class ClerkQueue(models.Model):
                       "views": [(False, "list"), (False, "form")]}
         action.update({
             "name": self.name,
-            "domain": list(self._get_domain()),
+            "domain": list(self._get_domain(self._clerk_scope_user_ids())),
             "context": {"create": False},
             "target": "current",
         })
+        return action
+
+    # ----------------------------------------------------------- the switch
+    def action_scope_mine(self):
+        return self._workspace_action("mine")
+
+    def action_scope_team(self):
+        if not self.env.user.has_group(TEAM_GROUP):
+            raise AccessError(self.env._("Only members of the Team Queues group see their team's queues."))
+        return self._workspace_action("team")
+
+    @api.model
+    def _workspace_action(self, scope):
+        action = self.env["ir.actions.act_window"]._for_xml_id("invoicing_clerk_tools.clerk_workspace_action")
+        action["context"] = {"clerk_scope": scope}
+        action["name"] = self.env._("Workspace: Mine") if scope == "mine" else self.env._("Workspace: My Team")
+        action["target"] = "main"
         return action

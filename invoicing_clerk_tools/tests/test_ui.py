@@ -34,6 +34,7 @@ class TestReminderUi(HttpCase, ClerkCommon):
         })
         self.company.clerk_reminder_schedule_id = manual
         self.partner_a.email = "a@customer.example.com"
+        self.partner_a.clerk_reminder_user_id = self.clerk  # the workspace opens on the clerk's own queues
         invoice = self.make_invoice(amount=88.0, invoice_date="2020-01-01", due_date="2020-01-31", post=True)
         Log = self.env["clerk.reminder.log"].sudo()
         messages = self.env["clerk.reminder.schedule"].sudo()._clerk_plan(
@@ -47,3 +48,16 @@ class TestReminderUi(HttpCase, ClerkCommon):
         self.assertEqual(log.state, "queued")
         self.assertEqual(log.user_id, self.clerk)
         self.assertTrue(log.mail_id)
+
+
+class TestAssignmentUi(HttpCase, ClerkCommon):
+    def test_clerk_follows_a_card_and_reassigns(self):
+        self.partner_a.clerk_reminder_user_id = self.clerk
+        invoice = self.make_invoice(amount=55.0, invoice_date=fields.Date.subtract(fields.Date.today(), days=40),
+                                    due_date=fields.Date.subtract(fields.Date.today(), days=10), post=True,
+                                    ref="TOUR-REASSIGN")
+        self.assertEqual(invoice.clerk_user_id, self.clerk)
+        self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_workspace_action",
+                        "invoicing_clerk_tools_reassign", login=self.clerk.login)
+        invoice.invalidate_recordset()
+        self.assertEqual(invoice.clerk_user_id, self.clerk_2)

@@ -10,4 +10,6 @@ from . import clerk_document_upload_wizard
 from . import clerk_invoice_correction_line
 from . import clerk_invoice_correction_wizard
 from . import clerk_post_override_wizard
+from . import clerk_reassign_wizard
 from . import clerk_reminder_confirm_wizard
+from . import clerk_statement_wizard

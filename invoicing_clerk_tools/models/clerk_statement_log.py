@@ -1,0 +1,350 @@
+import logging
+from collections import defaultdict
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models, modules, tools
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+
+from ..tools import statement
+
+_logger = logging.getLogger(__name__)
+
+REPORT = "invoicing_clerk_tools.action_report_clerk_statement"
+TEMPLATE = "invoicing_clerk_tools.mail_template_clerk_statement"
+LAYOUT = "mail.mail_notification_light"
+BATCH_SIZE_PARAM = "invoicing_clerk_tools.statement_batch_size"
+DEFAULT_BATCH_SIZE = 20
+MAX_ATTEMPTS = 3
+FAILURES = [
+    ("no_email", "No e-mail address"),
+    ("invalid_email", "Invalid e-mail address"),
+    ("render", "The PDF could not be made"),
+    ("mail", "Mail server error"),
+]
+
+
+class ClerkStatementLog(models.Model):
+    """One statement of account for one customer, company and period: its PDF, its mail and what became of it.
+
+    (company, customer, period) is unique: the monthly run creates the period's
+    logs once, then sends the pending ones batch by batch; a run that stops
+    resumes with what is still pending, and failures are retried at the next run.
+    """
+
+    _name = "clerk.statement.log"
+    _description = "Statement of Account Sent"
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+    _rec_name = "partner_id"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.company)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True,
+                                 ondelete="cascade", check_company=True)
+    date_from = fields.Date(string="From", required=True, readonly=True)
+    date_to = fields.Date(string="To", required=True, readonly=True)
+    state = fields.Selection([
+        ("pending", "To Send"),
+        ("queued", "In Mail Queue"),
+        ("sent", "Sent"),
+        ("failed", "Failed"),
+        ("skipped", "Nothing to Send"),
+    ], required=True, default="pending", readonly=True, index=True)
+    origin = fields.Selection([("cron", "Monthly Run"), ("manual", "Sent by a Clerk")], required=True,
+                              default="manual", readonly=True)
+    include_empty = fields.Boolean(string="Send Even If Empty", readonly=True,
+                                   help="Sent even when the customer had no movement and nothing open.")
+    user_id = fields.Many2one("res.users", string="Asked By", readonly=True, default=lambda self: self.env.user)
+    recipient_id = fields.Many2one("res.partner", string="Recipient", readonly=True)
+    mail_id = fields.Many2one("mail.mail", string="Mail", readonly=True, ondelete="set null", index="btree_not_null")
+    attachment_id = fields.Many2one("ir.attachment", string="PDF", readonly=True, ondelete="set null")
+    summary = fields.Char(string="Closing Balance", readonly=True,
+                          help="Closing balance per currency, with what was overdue at the end of the period.")
+    failure_reason = fields.Selection(FAILURES, readonly=True)
+    failure_detail = fields.Char(readonly=True)
+    attempt_count = fields.Integer(string="Attempts", readonly=True)
+    last_attempt = fields.Datetime(readonly=True)
+
+    _unique_period = models.Constraint(
+        "UNIQUE (company_id, partner_id, date_from, date_to)",
+        "A customer gets one statement per company and period: send again from its existing log.",
+    )
+    _period_order = models.Constraint("CHECK (date_from <= date_to)",
+                                      "A statement period cannot end before it starts.")
+
+    def _compute_display_name(self):
+        for log in self:
+            log.display_name = f"{log.partner_id.display_name} {log.date_from} – {log.date_to}"
+
+    def write(self, vals):
+        if not self.env.su and not self.env.user.has_group("invoicing_clerk_tools.group_manager"):
+            raise AccessError(self.env._("Statement logs are written by the statement run only."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        if not self.env.su:
+            raise AccessError(self.env._("Statement logs are kept: they cannot be deleted."))
+
+    # ------------------------------------------------------------ creating
+    @api.model
+    def _clerk_ensure(self, company, partners, date_from, date_to, origin="manual", include_empty=False):
+        """The logs of ``partners`` for the period, created where missing (safe against a concurrent run)."""
+        try:
+            statement.check_period(date_from, date_to)
+        except ValueError as error:
+            raise UserError(self.env._("Statement period: %(error)s. Choose a start date on or before the end date.",
+                                       error=error)) from error
+        partners = partners.commercial_partner_id
+        domain = [("company_id", "=", company.id), ("partner_id", "in", partners.ids),
+                  ("date_from", "=", date_from), ("date_to", "=", date_to)]
+        existing = self.sudo().search(domain)
+        missing = partners - existing.partner_id
+        if missing:
+            values = [{"company_id": company.id, "partner_id": partner.id, "date_from": date_from,
+                       "date_to": date_to, "origin": origin, "include_empty": include_empty,
+                       "user_id": self.env.user.id} for partner in missing]
+            try:
+                with self.env.cr.savepoint():
+                    existing |= self.sudo().create(values)
+            except pg_errors.UniqueViolation:
+                # another worker created some of them meanwhile: take theirs, create the rest one by one
+                for vals in values:
+                    try:
+                        with self.env.cr.savepoint():
+                            existing |= self.sudo().create(vals)
+                    except pg_errors.UniqueViolation:
+                        continue
+                existing = self.sudo().search(domain)
+        return existing
+
+    # ------------------------------------------------------------- the run
+    @api.model
+    def _cron_send_statements(self):
+        self.sudo()._clerk_run()
+
+    @api.model
+    def _clerk_batch_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
+        return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
+
+    @api.model
+    def _clerk_run(self, today=None, companies=None):
+        """Plan the last month's statements of every flagged customer, retry failures, send what is pending.
+
+        Commits after each batch (``_commit_progress``); a run that stops
+        leaves pending logs the next run sends. Returns counters.
+        """
+        today = today or fields.Date.context_today(self)
+        companies = companies or self.env["res.company"].search([])
+        cron = self.env["ir.cron"]
+        date_from, date_to = statement.previous_month(today)
+        stats = {"planned": 0, "retried": 0, "sent": 0, "failed": 0, "skipped": 0}
+        for company in companies:
+            stats["planned"] += len(self._clerk_plan(company, date_from, date_to))
+        stats["retried"] = self._clerk_retry_failed(companies)
+        if not cron._commit_progress():
+            return stats
+        remaining = self.search_count([("state", "=", "pending"), ("company_id", "in", companies.ids)])
+        while True:
+            batch = self._clerk_claim(companies, self._clerk_batch_size())
+            if not batch:
+                break
+            batch._clerk_send()
+            for log in batch:
+                stats["sent" if log.state == "queued" else log.state] += 1
+            remaining = max(remaining - len(batch), 0)
+            if not cron._commit_progress(len(batch), remaining=remaining):
+                break
+        return stats
+
+    @api.model
+    def _clerk_plan(self, company, date_from, date_to):
+        """Create the period's logs for the company's flagged customers with a movement or a balance; new logs only."""
+        Line = self.env["account.move.line"]
+        base = Domain([
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("partner_id.clerk_statement_send", "=", True),
+            ("date", "<=", date_to),
+        ])
+        moved = {partner.id for [partner] in Line._read_group(base & Domain("date", ">=", date_from),
+                                                                ["partner_id"])}
+        owing = {partner.id for partner, balance in Line._read_group(base, ["partner_id"], ["balance:sum"])
+                 if not company.currency_id.is_zero(balance)}
+        partners = self.env["res.partner"].browse(sorted(moved | owing)).commercial_partner_id.sorted("id")
+        done = set(self.search([("company_id", "=", company.id), ("date_from", "=", date_from),
+                                ("date_to", "=", date_to)]).partner_id.ids)
+        todo = partners.filtered(lambda p: p.id not in done)
+        if not todo:
+            return self.browse()
+        return self._clerk_ensure(company, todo, date_from, date_to, origin="cron")
+
+    @api.model
+    def _clerk_retry_failed(self, companies):
+        failed = self.search([("state", "=", "failed"), ("attempt_count", "<", MAX_ATTEMPTS),
+                              ("company_id", "in", companies.ids)])
+        failed.write({"state": "pending"})
+        return len(failed)
+
+    @api.model
+    def _clerk_claim(self, companies, limit):
+        """Pending logs locked for this transaction; those another worker holds are skipped."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT id FROM clerk_statement_log
+             WHERE state = 'pending' AND company_id = ANY(%s)
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+        """, [companies.ids, limit])
+        logs = self.browse([row[0] for row in self.env.cr.fetchall()])
+        logs.invalidate_recordset()
+        return logs.filtered(lambda log: log.state == "pending")
+
+    # ------------------------------------------------------------- sending
+    def _clerk_statements(self):
+        """``{log_id: [CurrencyStatement]}`` computed in batch per company and period."""
+        groups = defaultdict(lambda: self.browse())
+        for log in self:
+            groups[(log.company_id, log.date_from, log.date_to)] |= log
+        result = {}
+        Report = self.env["clerk.statement.report"]
+        for (company, date_from, date_to), logs in groups.items():
+            figures = Report.with_company(company)._statements(company, logs.partner_id, date_from, date_to)
+            for log in logs:
+                result[log.id] = figures.get(log.partner_id.id, [])
+        return result
+
+    def _clerk_send(self):
+        """Render the statements of ``self`` (one PDF call for the batch) and queue one mail per customer."""
+        now = fields.Datetime.now()
+        figures = self._clerk_statements()
+        recipients = {}
+        sendable = self.browse()
+        for log in self:
+            log.summary = statement.summary(figures[log.id])
+            if statement.is_empty(figures[log.id]) and not log.include_empty:
+                log.write({"state": "skipped"})
+                continue
+            address = log.partner_id.browse(log.partner_id.address_get(["invoice"])["invoice"])
+            recipients[log.id] = address
+            if not address.email:
+                log._clerk_fail("no_email", now)
+            elif not address.email_normalized:
+                log._clerk_fail("invalid_email", now)
+            else:
+                sendable |= log
+        if not sendable:
+            return
+        try:
+            with self.env.cr.savepoint():
+                pdfs = sendable._clerk_render_pdfs()
+        except Exception as error:  # noqa: BLE001 - whatever breaks the rendering fails the batch, retried next run
+            _logger.exception("Statement rendering failed for logs %s", sendable.ids)
+            for log in sendable:
+                log._clerk_fail("render", now, detail=str(error)[:200])
+            return
+        attachments = self.env["ir.attachment"].sudo().create([{
+            "name": f"{log._clerk_file_name()}.{pdfs[log.id][1]}",
+            "raw": pdfs[log.id][0],
+            "res_model": self._name,
+            "res_id": log.id,
+            "mimetype": "application/pdf" if pdfs[log.id][1] == "pdf" else "text/html",
+        } for log in sendable])
+        template = self.env.ref(TEMPLATE, raise_if_not_found=False)
+        rendered = template.sudo()._generate_template(
+            sendable.ids, ("subject", "body_html", "email_from", "reply_to")) if template else {}
+        mail_values = []
+        for log, attachment in zip(sendable, attachments, strict=True):
+            values = rendered.get(log.id, {})
+            lang = recipients[log.id].lang or self.env.lang
+            body = template.with_context(lang=lang)._render_encapsulate(
+                LAYOUT, values.get("body_html") or "", add_context={"company": log.company_id},
+                context_record=log) if template else ""
+            mail_values.append({
+                "subject": values.get("subject") or log.display_name,
+                "body_html": body,
+                "email_from": values.get("email_from") or log.company_id.email_formatted or
+                self.env.user.email_formatted,
+                "reply_to": values.get("reply_to") or False,
+                "recipient_ids": [(4, recipients[log.id].id)],
+                "model": "res.partner",
+                "res_id": log.partner_id.id,
+                "auto_delete": True,
+                "attachment_ids": [(4, attachment.id)],
+                "record_company_id": log.company_id.id,
+            })
+        mails = self.env["mail.mail"].sudo().create(mail_values)
+        for log, mail, attachment in zip(sendable, mails, attachments, strict=True):
+            log.write({"state": "queued", "mail_id": mail.id, "attachment_id": attachment.id,
+                       "recipient_id": recipients[log.id].id, "attempt_count": log.attempt_count + 1,
+                       "last_attempt": now, "failure_reason": False, "failure_detail": False})
+
+    def _clerk_fail(self, reason, now, detail=None):
+        self.write({"state": "failed", "failure_reason": reason, "attempt_count": self.attempt_count + 1,
+                    "last_attempt": now, "failure_detail": detail or dict(FAILURES)[reason]})
+
+    def _clerk_file_name(self):
+        self.ensure_one()
+        name = (self.partner_id.name or "").replace("/", "-")
+        return self.env._("Statement %(customer)s %(start)s %(end)s", customer=name, start=self.date_from,
+                          end=self.date_to)
+
+    def _clerk_render_pdfs(self):
+        """``{log_id: (content, extension)}``: one wkhtmltopdf call for the whole batch, split per statement.
+
+        Under tests Odoo renders reports as HTML unless the context has
+        ``force_report_rendering``: then each statement is its HTML.
+        """
+        Report = self.env["ir.actions.report"].sudo()
+        testing = (modules.module.current_test or tools.config["test_enable"]) and \
+            not self.env.context.get("force_report_rendering")
+        if testing:
+            return {log.id: (Report._render_qweb_html(REPORT, log.ids)[0], "html") for log in self}
+        try:
+            with self.env.cr.savepoint():
+                streams = Report.with_context(webp_as_jpg=True)._render_qweb_pdf_prepare_streams(
+                    REPORT, {}, res_ids=self.ids)
+        except UserError:
+            # wkhtmltopdf without patched Qt cannot make several documents in one call when it reports an error
+            # (e.g. an asset it could not load): one call per statement then
+            _logger.info("Statements rendered one by one (batch rendering refused by wkhtmltopdf)")
+            streams = {}
+        result = {}
+        for log in self:
+            stream = streams.get(log.id, {}).get("stream")
+            if stream is None:  # the batch PDF could not be split: this statement alone
+                content, _kind = Report._render_qweb_pdf(REPORT, log.ids)
+                result[log.id] = (content, "pdf")
+            else:
+                result[log.id] = (stream.getvalue(), "pdf")
+        return result
+
+    def _clerk_mail_result(self, failure_type=None, failure_reason=None):
+        if failure_type:
+            self.write({"state": "failed", "failure_reason": "mail", "failure_detail": (failure_reason or "")[:200]})
+        else:
+            self.write({"state": "sent"})
+
+    # ------------------------------------------------------------- actions
+    def action_send_again(self):
+        """A clerk sends a statement again (failed, skipped or already sent): the log goes back to the queue."""
+        if not self.env.user.has_group("invoicing_clerk_tools.group_clerk"):
+            raise AccessError(self.env._("Only invoicing clerks may send statements."))
+        self.check_access("read")
+        logs = self.sudo()
+        logs.write({"state": "pending", "include_empty": True, "user_id": self.env.user.id})
+        if len(logs) == 1:
+            logs._clerk_send()
+        else:
+            self.env.ref("invoicing_clerk_tools.ir_cron_clerk_statements").sudo()._trigger()
+        return True
+
+    def action_download(self):
+        self.ensure_one()
+        if not self.attachment_id:
+            raise UserError(self.env._("This statement has no document yet: it is made when it is sent."))
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{self.attachment_id.id}?download=true",
+                "target": "self"}

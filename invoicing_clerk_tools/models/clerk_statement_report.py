@@ -1,0 +1,204 @@
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+from ..tools import aging, statement, xlsx
+
+STATEMENT_COLUMNS = (
+    xlsx.Column("Customer", "text", 30),
+    xlsx.Column("Currency", "text", 8),
+    xlsx.Column("Date", "date", 12),
+    xlsx.Column("Type", "text", 14),
+    xlsx.Column("Number", "text", 20),
+    xlsx.Column("Reference", "text", 20),
+    xlsx.Column("Due Date", "date", 12),
+    xlsx.Column("Debit", "money", 14),
+    xlsx.Column("Credit", "money", 14),
+    xlsx.Column("Balance", "money", 14),
+)
+OPEN_COLUMNS = (
+    xlsx.Column("Customer", "text", 30),
+    xlsx.Column("Currency", "text", 8),
+    xlsx.Column("Number", "text", 20),
+    xlsx.Column("Date", "date", 12),
+    xlsx.Column("Due Date", "date", 12),
+    xlsx.Column("Days Overdue", "int", 9),
+    xlsx.Column("Amount", "money", 14),
+    xlsx.Column("Open", "money", 14),
+    *(xlsx.Column(title, "money", 12) for _key, title, _low, _high in aging.BUCKETS),
+)
+
+
+class ClerkStatementReport(models.AbstractModel):
+    """Customer statements of account: the figures of many customers gathered in a few grouped queries.
+
+    Everything comes from the customers' posted receivable journal items of one
+    company, in the items' own currency (exact in foreign currency): the opening
+    balance (items before the period), the period's items per document, and the
+    items still open at the end of the period, whose residual is rebuilt from
+    the reconciliations dated up to that day. The arithmetic is in
+    ``tools/statement.py``.
+    """
+
+    _name = "clerk.statement.report"
+    _description = "Customer Statement of Account"
+
+    @api.model
+    def _base_domain(self, company, partner_ids):
+        return Domain([
+            ("company_id", "=", company.id),
+            ("partner_id", "in", list(partner_ids)),
+            ("parent_state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+        ])
+
+    @api.model
+    def _kind(self, move):
+        if move.move_type == "out_invoice":
+            return "invoice"
+        if move.move_type == "out_refund":
+            return "credit_note"
+        if move.origin_payment_id or move.statement_line_id or move.journal_id.type in ("bank", "cash"):
+            return "payment"
+        return "entry"
+
+    @api.model
+    def _kind_labels(self):
+        return {"invoice": self.env._("Invoice"), "credit_note": self.env._("Credit Note"),
+                "payment": self.env._("Payment"), "entry": self.env._("Entry")}
+
+    @api.model
+    def _statements(self, company, partners, date_from, date_to):
+        """``{partner_id: [CurrencyStatement, ...]}`` for commercial ``partners`` of ``company`` over the period.
+
+        Five queries whatever the number of customers and items (plus the
+        prefetch of the documents and currencies involved).
+        """
+        try:
+            statement.check_period(date_from, date_to)
+        except ValueError as error:
+            raise UserError(self.env._("Statement period: %(error)s. Choose a start date on or before the end date.",
+                                       error=error)) from error
+        Line = self.env["account.move.line"]
+        partner_ids = partners.commercial_partner_id.ids
+        base = self._base_domain(company, partner_ids)
+        openings = defaultdict(dict)
+        for partner, currency, amount in Line._read_group(
+                base & Domain("date", "<", date_from), ["partner_id", "currency_id"], ["amount_currency:sum"]):
+            openings[partner.id][currency.name] = amount
+        movements = defaultdict(list)
+        lines = Line.search_fetch(base & Domain([("date", ">=", date_from), ("date", "<=", date_to)]),
+                                  ["partner_id", "currency_id", "amount_currency", "date", "move_id", "date_maturity"],
+                                  order="date, move_id, id")
+        lines.move_id.fetch(["name", "move_type", "ref", "origin_payment_id", "statement_line_id", "journal_id"])
+        per_document = {}
+        for line in lines:
+            key = (line.partner_id.id, line.currency_id.name, line.move_id.id)
+            if key in per_document:
+                per_document[key][0] += line.amount_currency
+                per_document[key][1] = min(filter(None, (per_document[key][1], line.date_maturity)), default=None)
+                continue
+            per_document[key] = [line.amount_currency, line.date_maturity, line]
+        for (partner_id, currency, _move_id), (amount, due, line) in per_document.items():
+            move = line.move_id
+            movements[partner_id].append(statement.Movement(
+                currency, line.date, self._kind(move), move.name, move.ref or "", amount,
+                due if move.move_type in ("out_invoice", "out_refund") else None))
+        open_items, open_currencies = self._open_items(base, date_to)
+        digits = {currency.name: currency.decimal_places
+                  for currency in (lines.currency_id | company.currency_id | open_currencies)}
+        result = {}
+        for partner_id in partner_ids:
+            result[partner_id] = statement.build(openings.get(partner_id, {}), movements.get(partner_id, ()),
+                                                 open_items.get(partner_id, ()), date_to, digits)
+        return result
+
+    @api.model
+    def _open_items(self, base, date_to):
+        """``({partner_id: [OpenItem]}, currencies)``: items dated up to ``date_to`` not fully matched by that day."""
+        Line = self.env["account.move.line"]
+        Partial = self.env["account.partial.reconcile"]
+        domain = base & Domain("date", "<=", date_to) & (
+            Domain("reconciled", "=", False)
+            | Domain("matched_debit_ids.max_date", ">", date_to)
+            | Domain("matched_credit_ids.max_date", ">", date_to)
+        )
+        lines = Line.search_fetch(domain, ["partner_id", "currency_id", "amount_currency", "date", "date_maturity",
+                                           "move_id"], order="date, id")
+        if not lines:
+            return {}, lines.currency_id
+        lines.move_id.fetch(["name"])
+        matched = defaultdict(float)
+        for line, amount in Partial._read_group(
+                [("debit_move_id", "in", lines.ids), ("max_date", "<=", date_to)],
+                ["debit_move_id"], ["debit_amount_currency:sum"]):
+            matched[line.id] += amount
+        for line, amount in Partial._read_group(
+                [("credit_move_id", "in", lines.ids), ("max_date", "<=", date_to)],
+                ["credit_move_id"], ["credit_amount_currency:sum"]):
+            matched[line.id] += amount
+        items = defaultdict(list)
+        for line in lines:
+            residual = statement.residual_at(line.amount_currency, matched.get(line.id, 0.0),
+                                             line.currency_id.decimal_places)
+            if residual:
+                items[line.partner_id.id].append(statement.OpenItem(
+                    line.currency_id.name, line.date, line.move_id.name, line.date_maturity, line.amount_currency,
+                    residual))
+        return items, lines.currency_id
+
+    # ------------------------------------------------------------------ XLSX
+    @api.model
+    def export_xlsx(self, target, company, partners, date_from, date_to):
+        """Write the statements of ``partners`` to ``target``: sheets Statement and Open Items. Returns row counts."""
+        self.env["account.move.line"].check_access("read")
+        statements = self._statements(company, partners, date_from, date_to)
+        names = dict(zip(partners.commercial_partner_id.ids, partners.commercial_partner_id.mapped("display_name"),
+                         strict=True))
+        labels = self._kind_labels()
+        title = self.env._("%(company)s: statements of account from %(start)s to %(end)s", company=company.name,
+                           start=date_from.isoformat(), end=date_to.isoformat())
+
+        def statement_rows():
+            for partner_id, currency_statements in statements.items():
+                for cs in currency_statements:
+                    yield (names[partner_id], cs.currency, date_from, self.env._("Opening Balance"), None, None,
+                           None, None, None, cs.opening)
+                    for line in cs.lines:
+                        movement = line.movement
+                        yield (names[partner_id], cs.currency, movement.date, labels[movement.kind], movement.number,
+                               movement.reference, movement.due_date, line.debit, line.credit, line.balance)
+                    yield (names[partner_id], cs.currency, date_to, self.env._("Closing Balance"), None, None, None,
+                           cs.total_debit, cs.total_credit, cs.closing)
+
+        def open_rows():
+            for partner_id, currency_statements in statements.items():
+                for cs in currency_statements:
+                    for aged in cs.open_items:
+                        item = aged.item
+                        buckets = [item.amount_residual if key == aged.bucket else None for key in aging.BUCKET_KEYS]
+                        yield (names[partner_id], cs.currency, item.number, item.date, item.due_date, aged.days,
+                               item.amount, item.amount_residual, *buckets)
+
+        return xlsx.export(target, [
+            (self.env._("Statement"), STATEMENT_COLUMNS, statement_rows(), title),
+            (self.env._("Open Items"), OPEN_COLUMNS, open_rows(), title),
+        ])
+
+    # ------------------------------------------------------------------- PDF
+    @api.model
+    def _report_values(self, docs, records):
+        """Values of the QWeb statement: one dict per statement (record, partner, company, period, figures)."""
+        return {
+            "doc_ids": records.ids,
+            "doc_model": records._name,
+            "docs": records,
+            "statement_docs": docs,
+            "kind_labels": self._kind_labels(),
+            "buckets": [(key, title) for key, title, _low, _high in aging.BUCKETS],
+            "currencies": {currency.name: currency for currency in self.env["res.currency"].with_context(
+                active_test=False).search([("name", "in", list({cs.currency for doc in docs
+                                                                for cs in doc["statements"]}))])},
+        }
