@@ -31,7 +31,8 @@ class AccountMove(models.Model):
         string="Completeness (%)", compute="_compute_clerk_documents",
         help="Share of the required categories that have a document attached.")
     clerk_document_status = fields.Char(string="Documents", compute="_compute_clerk_documents")
-    clerk_document_complete = fields.Boolean(string="Documents Complete", compute="_compute_clerk_documents")
+    clerk_document_complete = fields.Boolean(string="Documents Complete", compute="_compute_clerk_documents",
+                                             search="_search_clerk_document_complete")
     clerk_document_checklist = fields.Html(
         string="Checklist", compute="_compute_clerk_documents", sanitize=False,
         help="Each required category, present or missing.")
@@ -116,6 +117,24 @@ class AccountMove(models.Model):
                                       for rid in approval_of[cid]},
             }
         return result
+
+    def _search_clerk_document_complete(self, operator, value):
+        """Drafts whose required documents are complete or not (a work queue: the documents are gathered
+        before posting). Evaluated in batch over the drafts a rule can apply to: a few queries in all."""
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        index = self.env["clerk.document.rule"]._rule_index()
+        incomplete = []
+        if index:
+            drafts = self.search([
+                ("state", "=", "draft"),
+                ("company_id", "in", list({company_id for company_id, _type in index})),
+                ("move_type", "in", list({move_type for _company, move_type in index})),
+            ])
+            incomplete = [move_id for move_id, status in drafts._clerk_document_status().items()
+                          if status["missing"]]
+        wants_complete = (True in value) == (operator == "in")
+        return [("id", "not in" if wants_complete else "in", incomplete)]
 
     @api.depends("state", "move_type", "company_id", "journal_id", "partner_id", "amount_total_signed",
                  "attachment_ids.clerk_category_id")

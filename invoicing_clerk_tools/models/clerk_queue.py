@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil as safe_dateutil
 from odoo.tools.safe_eval import safe_eval
@@ -135,21 +136,51 @@ class ClerkQueue(models.Model):
 
     @api.depends_context("uid", "allowed_company_ids", "clerk_scope")
     def _compute_figures(self):
+        """Counts and totals of all cards with one query per model, whatever the number of cards or records.
+
+        Each card's domain goes through ``_search`` as the current user (access rules included); cards of
+        one model whose queries read the model's table alone are counted together with filtered
+        aggregates, the others with a grouped query each.
+        """
         currency = self.env.company.currency_id
         figures = defaultdict(lambda: (0, 0.0))
         user_ids = self._clerk_scope_user_ids()
-        for queue in self:
-            model = self.env[queue.res_model]
+        for res_model, queues in self.grouped("res_model").items():
+            model = self.env[res_model]
             if not model.has_access("read"):
                 continue
-            aggregates = ["__count"]
-            if queue.amount_field:
-                aggregates.append(f"{queue.amount_field}:sum")
-            [row] = model._read_group(queue._get_domain(user_ids), aggregates=aggregates)
-            figures[queue.id] = (row[0], row[1] if queue.amount_field else 0.0)
+            combinable = []
+            for queue in queues:
+                query = model._search(queue._get_domain(user_ids))
+                if query.is_empty():
+                    continue
+                amount_field = model._fields.get(queue.amount_field) if queue.amount_field else None
+                if query._joins or len(query._tables) > 1 or (amount_field and not amount_field.column_type):
+                    aggregates = ["__count", *([f"{queue.amount_field}:sum"] if amount_field else [])]
+                    [row] = model._read_group(queue._get_domain(user_ids), aggregates=aggregates)
+                    figures[queue.id] = (row[0], row[1] if amount_field else 0.0)
+                else:
+                    combinable.append((queue, query, amount_field))
+            if combinable:
+                figures.update(self._combined_figures(model, combinable))
         for queue in self:
             queue.record_count, queue.amount_total = figures[queue.id]
             queue.currency_id = currency
+
+    def _combined_figures(self, model, combinable):
+        """``{queue_id: (count, total)}`` of cards whose queries only read ``model``'s table, in one query."""
+        table = model._table
+        columns, conditions = [], []
+        for _queue, query, amount_field in combinable:
+            condition = query.where_clause or SQL("TRUE")
+            conditions.append(SQL("(%s)", condition))
+            columns.append(SQL("COUNT(*) FILTER (WHERE %s)", condition))
+            columns.append(SQL("COALESCE(SUM(%s) FILTER (WHERE %s), 0)", SQL.identifier(table, amount_field.name),
+                               condition) if amount_field else SQL("0"))
+        [row] = self.env.execute_query(SQL("SELECT %s FROM %s WHERE %s", SQL(", ").join(columns),
+                                           SQL.identifier(table), SQL(" OR ").join(conditions)))
+        return {queue.id: (row[2 * index], row[2 * index + 1])
+                for index, (queue, _query, _amount) in enumerate(combinable)}
 
     def action_open(self):
         self.ensure_one()

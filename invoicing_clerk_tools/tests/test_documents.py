@@ -262,6 +262,23 @@ class TestDocumentsOnMoves(DocumentCommon):
         self.assertFalse(move.clerk_document_warning)
         self.assertFalse(move.clerk_ready_to_post)
 
+    def test_missing_documents_queue(self):
+        self.make_doc_rule(mode="warn", category_ids=[Command.set(self.cat_po.ids)])
+        queue = self.env.ref("invoicing_clerk_tools.queue_missing_documents").with_user(self.clerk)
+        missing, complete = self.bill(), self.bill(amount=10.0)
+        self.upload(complete, self.cat_po)
+        Move = self.env["account.move"].with_user(self.clerk)
+        listed = Move.search(queue._get_domain())
+        self.assertIn(missing, listed)
+        self.assertNotIn(complete, listed)
+        self.assertEqual(Move.search([("clerk_document_complete", "=", True), ("id", "in", (missing | complete).ids)]),
+                         complete)
+        self.assertEqual(queue.record_count, len(listed))
+        self.upload(missing, self.cat_po)
+        queue.invalidate_recordset()
+        self.assertNotIn(missing, Move.search(queue._get_domain()))
+        self.assertEqual(queue.record_count, len(listed) - 1)
+
     def test_approval_mode_routes_to_the_approval_level(self):
         level = self.env["clerk.approval.rule"].create({
             "name": "Missing documents", "company_id": self.company.id, "apply_in_invoice": True,
