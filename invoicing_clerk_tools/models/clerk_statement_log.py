@@ -15,7 +15,9 @@ REPORT = "invoicing_clerk_tools.action_report_clerk_statement"
 TEMPLATE = "invoicing_clerk_tools.mail_template_clerk_statement"
 LAYOUT = "mail.mail_notification_light"
 BATCH_SIZE_PARAM = "invoicing_clerk_tools.statement_batch_size"
-DEFAULT_BATCH_SIZE = 20
+# One statement per step: its PDF takes wkhtmltopdf about a second, so each rendered document is committed
+# on its own and a stopped run loses at most one (a larger batch can be set with the parameter above).
+DEFAULT_BATCH_SIZE = 1
 MAX_ATTEMPTS = 3
 FAILURES = [
     ("no_email", "No e-mail address"),
