@@ -1,4 +1,5 @@
 from . import approval
+from . import common
 from . import documents
 from . import main
 from . import matching

@@ -98,3 +98,22 @@ class TestAgingRoute(HttpCase, ClerkCommon):
         self.authenticate(self.outsider.login, self.outsider.login)
         response = self.url_open("/invoicing_clerk_tools/aging.xlsx")
         self.assertEqual(response.status_code, 403)
+
+    def test_every_export_route_checks_access_and_input(self):
+        other = self.setup_other_company(name="Elsewhere Too")["company"]
+        routes = ("aging.xlsx", "approval_history.xlsx", "discrepancies.xlsx", "reminder_log.xlsx",
+                  "overdue_worklist.xlsx")
+        self.authenticate(self.clerk.login, self.clerk.login)
+        for route in routes:
+            url = f"/invoicing_clerk_tools/{route}"
+            ok = self.url_open(f"{url}?company_ids={self.company.id}")
+            self.assertEqual(ok.status_code, 200, route)
+            self.assertEqual(ok.content[:2], b"PK", route)
+            self.assertEqual(self.url_open(f"{url}?company_ids={other.id}").status_code, 403, route)
+            self.assertEqual(self.url_open(f"{url}?company_ids=one,two").status_code, 400, route)
+        for route in ("approval_history.xlsx", "discrepancies.xlsx", "reminder_log.xlsx"):
+            response = self.url_open(f"/invoicing_clerk_tools/{route}?date_from=2026-02-01&date_to=2026-01-01")
+            self.assertEqual(response.status_code, 400, route)
+        self.authenticate(self.outsider.login, self.outsider.login)
+        for route in routes:
+            self.assertEqual(self.url_open(f"/invoicing_clerk_tools/{route}").status_code, 403, route)
