@@ -8,12 +8,9 @@ before the export. Target: under 3 s, fewer than 20 queries, under 100 MB.
 """
 
 import sys
-import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
-
-import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "dev"))
@@ -22,31 +19,6 @@ import clerkdev  # noqa: E402
 INVOICES = 20_000
 CUSTOMERS = 500
 
-
-class PeakMemory:
-    """Peak resident memory of this process while the block runs, over its size when it started.
-
-    Sampled every 5 ms in a thread (tracemalloc would slow the export down several times).
-    """
-
-    def __enter__(self):
-        self.process = psutil.Process()
-        self.start = self.peak = self.process.memory_info().rss
-        self.running = True
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def _sample(self):
-        while self.running:
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            time.sleep(0.005)
-
-    def __exit__(self, *exc):
-        self.running = False
-        self.thread.join()
-        self.peak = max(self.peak, self.process.memory_info().rss)
-        self.peak_over_start = self.peak - self.start
 
 
 def seed(env):
@@ -130,7 +102,7 @@ def main():
             assert env["account.move"].search_count(report._open_invoice_domain()) >= INVOICES
             target = Path(ctx["workdir"]) / "aging.xlsx"
             env.invalidate_all()
-            with PeakMemory() as memory:
+            with clerkdev.PeakMemory() as memory:
                 queries_before = cr.sql_log_count
                 started = time.perf_counter()
                 rows = report.export_xlsx(str(target), date.today())

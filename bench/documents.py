@@ -25,11 +25,8 @@ Last line: ``BENCH documents completeness_seconds=… completeness_queries=… p
 import os
 import random
 import sys
-import threading
 import time
 from pathlib import Path
-
-import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "dev"))
@@ -44,28 +41,6 @@ PDF_POOL = 100  # distinct invoice PDF files
 DOC_SIZE = 16 * 1024
 PDF_SIZE = 32 * 1024
 
-
-class PeakMemory:
-    """Peak resident memory of this process while the block runs, over its size when it started (5 ms samples)."""
-
-    def __enter__(self):
-        self.process = psutil.Process()
-        self.start = self.peak = self.process.memory_info().rss
-        self.running = True
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def _sample(self):
-        while self.running:
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            time.sleep(0.005)
-
-    def __exit__(self, *exc):
-        self.running = False
-        self.thread.join()
-        self.peak = max(self.peak, self.process.memory_info().rss)
-        self.peak_over_start = self.peak - self.start
 
 
 def seed(env):
@@ -212,7 +187,7 @@ def main():
                 "name": "Bench pack", "company_id": env.company.id, "user_id": env.uid,
                 "move_ids": [(6, 0, moves.ids[:PACKED])], "move_count": PACKED})
             env.invalidate_all()
-            with PeakMemory() as memory:
+            with clerkdev.PeakMemory() as memory:
                 start = time.perf_counter()
                 assert pack._build(), pack.error
                 pack_seconds = time.perf_counter() - start

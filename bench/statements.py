@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "dev"))
 sys.path.insert(0, str(ROOT / "bench"))
 import clerkdev  # noqa: E402
-from aging_export import PeakMemory  # noqa: E402
 
 CUSTOMERS = 2000
 INVOICES = 16000
@@ -186,7 +185,7 @@ def main():
             # 2. figures and XLSX of every customer, and the queueing of every log
             env.invalidate_all()
             buffer = io.BytesIO()
-            with PeakMemory() as memory:
+            with clerkdev.PeakMemory() as memory:
                 queries_before = cr.sql_log_count
                 start = time.perf_counter()
                 counts = env["clerk.statement.report"].export_xlsx(buffer, company, partners, date_from, date_to)
