@@ -3,25 +3,19 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import ormcache
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil as safe_dateutil
 from odoo.tools.safe_eval import safe_eval
 
 from ..tools import approval
-
-TYPE_FIELDS = {
-    "out_invoice": "apply_out_invoice",
-    "out_refund": "apply_out_refund",
-    "in_invoice": "apply_in_invoice",
-    "in_refund": "apply_in_refund",
-}
+from .clerk_move_rule_mixin import TYPE_FIELDS
 
 
 class ClerkApprovalRule(models.Model):
     """One approval level: which documents need it, who approves, how many approvals, follow-up delays."""
 
     _name = "clerk.approval.rule"
+    _inherit = ["clerk.move.rule.mixin"]
     _description = "Approval Rule (one level)"
     _order = "company_id, sequence, id"
     _check_company_auto = True
@@ -37,10 +31,6 @@ class ClerkApprovalRule(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
 
     # Which documents
-    apply_out_invoice = fields.Boolean(string="Customer Invoices", default=False)
-    apply_out_refund = fields.Boolean(string="Customer Credit Notes", default=False)
-    apply_in_invoice = fields.Boolean(string="Vendor Bills", default=False)
-    apply_in_refund = fields.Boolean(string="Vendor Refunds", default=False)
     journal_ids = fields.Many2many("account.journal", string="Journals", check_company=True,
                                    domain="[('type', 'in', ('sale', 'purchase'))]",
                                    help="Only documents of these journals; empty: every journal.")
@@ -172,40 +162,11 @@ class ClerkApprovalRule(models.Model):
         return domain
 
     # ------------------------------------------------------------ cache
-    @api.model_create_multi
-    def create(self, vals_list):
-        rules = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return rules
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
     @api.ondelete(at_uninstall=False)
     def _unlink_if_unused(self):
         if self.env["clerk.approval.request"].sudo().search_count([("rule_id", "in", self.ids)], limit=1):
             raise UserError(self.env._(
                 "An approval rule that has been used keeps the history of its requests: archive it instead."))
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
-
-    @api.model
-    @ormcache()
-    def _rule_index(self):
-        """``{(company_id, move_type): (rule_id, ...)}`` of the active rules; cached, cleared when rules change."""
-        index = defaultdict(list)
-        rules = self.sudo().with_context(active_test=True).search_fetch(
-            [], ["company_id", *TYPE_FIELDS.values()], order="sequence, id")
-        for rule in rules:
-            for move_type, field_name in TYPE_FIELDS.items():
-                if rule[field_name]:
-                    index[rule.company_id.id, move_type].append(rule.id)
-        return {key: tuple(ids) for key, ids in index.items()}
 
     # ------------------------------------------------------------ matching
     @api.model

@@ -1,23 +1,17 @@
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import ormcache
 
 from ..tools import documents
-
-TYPE_FIELDS = {
-    "out_invoice": "apply_out_invoice",
-    "out_refund": "apply_out_refund",
-    "in_invoice": "apply_in_invoice",
-    "in_refund": "apply_in_refund",
-}
+from .clerk_move_rule_mixin import TYPE_FIELDS
 
 
 class ClerkDocumentRule(models.Model):
     """Which supporting documents an invoice or bill must have, and what happens when one is missing."""
 
     _name = "clerk.document.rule"
+    _inherit = ["clerk.move.rule.mixin"]
     _description = "Document Requirement Rule"
     _order = "company_id, sequence, id"
     _check_company_auto = True
@@ -28,10 +22,6 @@ class ClerkDocumentRule(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company,
                                  help="The rule applies to documents of this company only.")
     currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
-    apply_out_invoice = fields.Boolean(string="Customer Invoices")
-    apply_out_refund = fields.Boolean(string="Customer Credit Notes")
-    apply_in_invoice = fields.Boolean(string="Vendor Bills")
-    apply_in_refund = fields.Boolean(string="Vendor Refunds")
     journal_ids = fields.Many2many("account.journal", string="Journals", check_company=True,
                                    domain="[('type', 'in', ('sale', 'purchase'))]",
                                    help="Only documents of these journals; empty: every journal.")
@@ -93,35 +83,6 @@ class ClerkDocumentRule(models.Model):
                         types=", ".join(labels[t] for t in uncovered)))
 
     # ------------------------------------------------------------ cache
-    @api.model_create_multi
-    def create(self, vals_list):
-        rules = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return rules
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
-
-    @api.model
-    @ormcache()
-    def _rule_index(self):
-        """``{(company_id, move_type): (rule_id, ...)}`` of active rules; cached, cleared when rules change."""
-        index = defaultdict(list)
-        rules = self.sudo().with_context(active_test=True).search_fetch(
-            [], ["company_id", *TYPE_FIELDS.values()], order="sequence, id")
-        for rule in rules:
-            for move_type, field_name in TYPE_FIELDS.items():
-                if rule[field_name]:
-                    index[rule.company_id.id, move_type].append(rule.id)
-        return {key: tuple(ids) for key, ids in index.items()}
-
     @api.model
     @ormcache()
     def _rule_criteria(self):
