@@ -8,6 +8,7 @@ import configparser
 import contextlib
 import glob
 import os
+import re
 import shutil
 import signal
 import socket
@@ -18,6 +19,8 @@ import threading
 import time
 import uuid
 from pathlib import Path
+
+import clerkenv
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDON = "invoicing_clerk_tools"
@@ -59,7 +62,7 @@ def log(msg):
 
 
 def odoo_importable():
-    """Whether the machine's python3 can import Odoo 19, as CI checks it."""
+    """Whether this interpreter (the venv's, once ``clerkenv.ensure`` ran) imports Odoo 19."""
     probe = subprocess.run(
         [sys.executable, "-c", "import odoo.release as r; print(r.version_info[0])"],
         capture_output=True, text=True, check=False,
@@ -94,6 +97,7 @@ def _psql(pg, sql, user, dbname="postgres", check=True):
 
 
 def _pg_bindir():
+    clerkenv.require_postgres_server()
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     if not candidates:
         raise SystemExit(
@@ -279,7 +283,7 @@ def cmd_run(argv):
     port = int(os.environ.get("CLERK_HTTP_PORT", "8069"))
     interface = os.environ.get("CLERK_HTTP_INTERFACE", "127.0.0.1")
     if not odoo_importable():
-        raise SystemExit("Odoo 19 is not importable by python3: see README, 'Getting Odoo 19'.")
+        raise SystemExit("[clerk] Odoo 19 is not importable in .clerk/venv: remove .clerk/venv and run again.")
     with postgres(keep_cluster=True) as pg:
         state = _state_dir()
         config = write_config(state / "run.conf", pg, db, state / "data", http_port=port,
@@ -310,6 +314,64 @@ Stop with Ctrl-C.
 
 
 # --------------------------------------------------------------- test command
+# Odoo's own test classes where the addon touches their ground: they must pass with the addon
+# installed and nothing configured.
+ODOO_OWN_TESTS = (
+    "/account:TestAccountMoveOutInvoiceOnchanges",
+    "/account:TestAccountMoveInInvoiceOnchanges",
+    "/account:TestAccountMoveOutRefundOnchanges",
+    "/account:TestAccountMove",
+    "/account:TestAccountPaymentRegister",
+    "/account:TestAccountMoveSend",
+    "/account:TestAccountInvoiceReport",
+    "/account:TestAccountComposerPerformance",
+    "/purchase:TestPurchaseToInvoice",
+    "/purchase:TestInvoicePurchaseMatch",
+    "/purchase:TestAccruedPurchaseOrders",
+    "/account_debit_note",
+)
+ODOO_OWN_MODULES = "account,purchase,account_debit_note"
+_REPORT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+_STATS = re.compile(r"odoo\.tests\.stats: (\w+): (\d+) tests ([\d.]+)s (\d+) queries")
+
+
+def copy_db(pg, template, db):
+    env = dict(os.environ, PGHOST=pg["host"], PGPORT=str(pg["port"]), PGUSER=pg["user"])
+    subprocess.run(["createdb", "-T", template, db], env=env, check=True)
+
+
+def run_odoo_tests(config, db, tags=ODOO_OWN_TESTS, log_path=None):
+    """Run Odoo's own test classes on ``db``; return {tests, failed, seconds, queries, rc}.
+
+    Odoo logs one "N failed, N error(s) of N tests" report and, per module, the time and SQL
+    queries its tests took; failures are repeated on the console.
+    """
+    started = time.time()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "odoo", "server", "-c", str(config), "-d", db, "--test-tags", ",".join(tags),
+         "--stop-after-init", "--log-level=info", "--http-port", str(free_port())],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    result = {"tests": 0, "failed": 0, "queries": 0}
+    log_file = open(log_path, "w") if log_path else contextlib.nullcontext()  # noqa: SIM115
+    with log_file as handle:
+        for line in process.stdout:
+            if handle:
+                handle.write(line)
+            if " ERROR " in line or " CRITICAL " in line or line.startswith(("Traceback", "  File", "AssertionError")):
+                sys.stdout.write(line)
+            if match := _REPORT.search(line):
+                failed, errors, tests = map(int, match.groups())
+                result.update(tests=tests, failed=failed + errors)
+            if match := _STATS.search(line):
+                result["queries"] += int(match.group(4))
+    result["rc"] = process.wait()
+    result["seconds"] = time.time() - started
+    if result["rc"] and not result["failed"]:
+        result["failed"] = max(1, result["tests"])  # Odoo stopped before reporting: count the run as failed
+    return result
+
+
 def count_odoo_tests():
     """Tests that need Odoo: the addon's and those of tests/ marked ``needs_odoo``."""
     count = 0
@@ -320,33 +382,55 @@ def count_odoo_tests():
          "-m", "needs_odoo", "tests"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
-    count += sum(1 for line in collected.stdout.splitlines() if "::" in line)
-    return count
+    return count + sum(1 for line in collected.stdout.splitlines() if "::" in line)
+
+
+def _plain_tests(pytest_base, argv):
+    return subprocess.run([*pytest_base, "-p", "no:odoo", "-m", "not needs_odoo", "tests", *argv],
+                          cwd=ROOT, check=False).returncode
 
 
 def cmd_test(argv):
     _sigterm_as_interrupt()
-    log("installing the pinned test dependencies (requirements-test.txt)")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                    "-r", str(ROOT / "requirements-test.txt")], check=True)
+    plain_only = "--no-odoo" in argv
+    argv = [arg for arg in argv if arg != "--no-odoo"]
     log("ruff check")
     if subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], check=False).returncode:
         return 1
     pytest_base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+    if plain_only:
+        log(f"--no-odoo: only the tests that need no Odoo ({count_odoo_tests()} Odoo tests not run)")
+        return _plain_tests(pytest_base, argv)
     if not odoo_importable():
-        missing = count_odoo_tests()
-        rc = subprocess.run([*pytest_base, "-p", "no:odoo", "-m", "not needs_odoo", "tests", *argv],
-                            cwd=ROOT, check=False).returncode
-        print(f"ODOO NOT FOUND: {missing} Odoo tests not run", flush=True)
-        return rc
+        log("Odoo 19 is not importable in .clerk/venv: remove .clerk/venv and run ./clerk test again "
+            "(or ./clerk test --no-odoo for the tests that need no Odoo).")
+        return 1
     try:
         with scratch_database("clerk_test") as ctx:
             log(f"upgrading {ADDON} on {ctx['db']} (checks that -u runs cleanly)")
             odoo(ctx["config"], "-d", ctx["db"], "-u", ADDON, "--stop-after-init", "--log-level=warn")
+            own_rc = 0
+            if argv:
+                log("a selection of tests was given: Odoo's own test classes are not run")
+            else:
+                own_db = f"{ctx['db']}_odoo"
+                copy_db(ctx["pg"], ctx["db"], own_db)
+                try:
+                    log(f"Odoo's own test classes on {own_db} (the addon installed, nothing configured): "
+                        + ", ".join(tag.lstrip("/") for tag in ODOO_OWN_TESTS))
+                    own = run_odoo_tests(ctx["config"], own_db, log_path=ctx["workdir"] / "odoo-own-tests.log")
+                finally:
+                    drop_db(ctx["pg"], own_db)
+                log(f"Odoo's own tests: {own['tests']} run, {own['failed']} failed or in error, "
+                    f"{own['seconds']:.0f} s")
+                own_rc = 1 if own["failed"] or own["rc"] or not own["tests"] else 0
             cmd = [*pytest_base, f"--odoo-config={ctx['config']}", f"--odoo-database={ctx['db']}",
                    "--odoo-http", "--odoo-log-level=warn", f"{ADDON}/tests", "tests", *argv]
             log(" ".join(cmd[1:]))
-            return subprocess.run(cmd, cwd=ROOT, check=False).returncode
+            rc = subprocess.run(cmd, cwd=ROOT, check=False).returncode
+            if own_rc:
+                log("Odoo's own test classes failed with the addon installed (see above)")
+            return rc or own_rc
     except KeyboardInterrupt:
         log("interrupted: cleaned up")
         return 130
@@ -355,7 +439,7 @@ def cmd_test(argv):
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in ("run", "test"):
-        print("usage: ./clerk run [odoo options] | ./clerk test [pytest options]")
+        print("usage: ./clerk run [odoo options] | ./clerk test [--no-odoo] [pytest options]")
         return 2
     command, rest = argv[0], argv[1:]
     try:
