@@ -30,6 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "dev"))
+import clerkenv  # noqa: E402
+
+clerkenv.ensure("bench")
+
 import clerkdev  # noqa: E402
 
 BILLS = 10000

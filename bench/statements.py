@@ -33,6 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "dev"))
 sys.path.insert(0, str(ROOT / "bench"))
+import clerkenv  # noqa: E402
+
+clerkenv.ensure("bench")
+
 import clerkdev  # noqa: E402
 
 CUSTOMERS = 2000
