@@ -22,12 +22,6 @@ def test_days_overdue(plain):
     assert aging.days_overdue(None, date(2026, 1, 31)) == 0
 
 
-def test_bucket_totals(plain):
-    aging = plain("aging")
-    totals = aging.bucket_totals([(0, 10.0), (5, 1.5), (29, 2.5), (100, -4.0)])
-    assert totals == {"current": 10.0, "1_30": 4.0, "31_60": 0.0, "61_90": 0.0, "90_plus": -4.0}
-
-
 def test_xlsx_export_layout(plain):
     xlsx = plain("xlsx")
     columns = [xlsx.Column("Name"), xlsx.Column("When", "date", 12), xlsx.Column("Amount", "money"),

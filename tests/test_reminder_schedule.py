@@ -100,8 +100,6 @@ def test_next_step():
     assert rs.next_step(STEPS, [], DUE) == (STEPS[0], days(-3))
     assert rs.next_step(STEPS, ["first"], DUE) == (STEPS[2], days(15))
     assert rs.next_step(STEPS, ["final"], DUE) == (None, None)
-    assert rs.is_last_step(STEPS, "final") and not rs.is_last_step(STEPS, "first")
-    assert not rs.is_last_step([], "x")
 
 
 @pytest.mark.parametrize(("last", "today", "min_days", "wd", "ok"), [

@@ -47,56 +47,24 @@ class AccountMove(models.Model):
         ``status``: ``required`` ``{category_id: mode}`` (the strictest mode among the rules requiring it),
         ``present`` (set of category ids with a current document), ``missing`` ``{category_id: mode}``,
         ``approval_rule_ids`` (approval levels asked for the missing categories of "approval" rules).
-        One pass: cached rules, the moves' fields (one query unless already fetched), one grouped query on
-        attachments, one on partner tags when a rule uses them.
+        One pass: the rules that apply (``clerk.move.rule.mixin._rules_for_moves``), then one grouped query
+        on attachments.
         """
         Rule = self.env["clerk.document.rule"]
-        index = Rule._rule_index()
-        moves = self._origin.filtered("id")
-        if not index or not moves:
-            return {}
-        moves.fetch(["company_id", "move_type", "journal_id", "amount_total_signed", "partner_id",
-                     "commercial_partner_id"])
-        candidates = []
-        for move in moves:
-            key = (move.company_id.id, move.move_type)
-            if key in index:
-                candidates.append((move, key))
-        if not candidates:
+        rules_by_move = Rule._rules_for_moves(self)
+        if not rules_by_move:
             return {}
         criteria = Rule._rule_criteria()
-        keys = {key for _move, key in candidates}
-        need_tags = any(criteria[rid]["tag_ids"] for key in keys for rid in index[key] if rid in criteria)
-        tags_of = {}
-        if need_tags:
-            partners = self.env["res.partner"].browse(
-                {move.partner_id.id for move, _key in candidates}
-                | {move.commercial_partner_id.id for move, _key in candidates})
-            partners.fetch(["category_id"])
-            tags_of = {partner.id: partner.category_id.ids for partner in partners}
         required = {}
-        for move, key in candidates:
-            partner_ids = (move.partner_id.id, move.commercial_partner_id.id)
-            facts = {
-                "move_type": key[1],
-                "journal_id": move.journal_id.id,
-                "amount": move.amount_total_signed,
-                "partner_ids": partner_ids,
-                "tag_ids": [tag for pid in partner_ids for tag in tags_of.get(pid, ())] if need_tags else (),
-            }
+        for move_id, rules in rules_by_move.items():
             modes = defaultdict(list)
             approval_of = defaultdict(set)
-            for rule_id in index[key]:
-                rule = criteria.get(rule_id)
-                if rule and documents.rule_matches(facts, rule):
-                    for category_id in rule["category_ids"]:
-                        modes[category_id].append(rule["mode"])
-                        if rule["mode"] == documents.APPROVAL:
-                            approval_of[category_id].add(rule["approval_rule_id"])
-            if modes:
-                required[move.id] = (modes, approval_of)
-        if not required:
-            return {}
+            for rule in (criteria[rule_id] for rule_id in rules.ids):
+                for category_id in rule["category_ids"]:
+                    modes[category_id].append(rule["mode"])
+                    if rule["mode"] == documents.APPROVAL:
+                        approval_of[category_id].add(rule["approval_rule_id"])
+            required[move_id] = (modes, approval_of)
         present = defaultdict(set)
         groups = self.env["ir.attachment"].sudo()._read_group(
             [("res_model", "=", "account.move"), ("res_id", "in", list(required)),
@@ -173,12 +141,6 @@ class AccountMove(models.Model):
                 ) for category in Category.browse(sorted(status["required"])).sudo())
             warned = [cid for cid, mode in status["missing"].items() if mode == documents.WARN]
             move.clerk_document_warning = ", ".join(Category.browse(warned).mapped("name")) if warned else False
-
-    def _clerk_document_completeness(self):
-        """``{move_id: (present, required, percent)}`` for every move of ``self`` (batch; used by the benchmark)."""
-        statuses = self._clerk_document_status()
-        return {move.id: documents.completeness(statuses[move.id]["required"], statuses[move.id]["present"])
-                if move.id in statuses else (0, 0, 100.0) for move in self}
 
     # ------------------------------------------------------------------ the gate
     def _clerk_blocking_reasons(self):

@@ -1,7 +1,4 @@
-
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import ormcache
+from odoo import fields, models
 
 from ..tools import documents
 from .clerk_move_rule_mixin import TYPE_FIELDS
@@ -12,26 +9,10 @@ class ClerkDocumentRule(models.Model):
 
     _name = "clerk.document.rule"
     _inherit = ["clerk.move.rule.mixin"]
-    _description = "Document Requirement Rule"
-    _order = "company_id, sequence, id"
-    _check_company_auto = True
+    _description = "Document Rule"
 
-    name = fields.Char(required=True, translate=True, help="e.g. 'Vendor bills over 1,000: PO and delivery note'.")
-    active = fields.Boolean(default=True)
-    sequence = fields.Integer(default=10)
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company,
-                                 help="The rule applies to documents of this company only.")
-    currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
-    journal_ids = fields.Many2many("account.journal", string="Journals", check_company=True,
-                                   domain="[('type', 'in', ('sale', 'purchase'))]",
-                                   help="Only documents of these journals; empty: every journal.")
-    partner_ids = fields.Many2many("res.partner", string="Partners",
-                                   help="Only documents of these customers or vendors; empty: every partner.")
-    partner_category_ids = fields.Many2many("res.partner.category", string="Partner Tags",
-                                            help="Only documents whose partner has one of these tags; empty: any.")
-    amount_min = fields.Monetary(
-        string="From Total", currency_field="currency_id",
-        help="The rule applies from this total (taxes included, in company currency); 0: any total.")
+    name = fields.Char(help="e.g. 'Vendor bills over 1,000: PO and delivery note'.")
+    amount_min = fields.Monetary(string="From Total")
     category_ids = fields.Many2many("clerk.document.category", string="Required Documents",
                                     help="The categories of documents that must be attached.")
     mode = fields.Selection([
@@ -49,54 +30,32 @@ class ClerkDocumentRule(models.Model):
              "'Only When Documents Are Missing').")
 
     # ------------------------------------------------------------ checks
-    @api.constrains("category_ids", "amount_min", "mode", "approval_rule_id", *TYPE_FIELDS.values())
-    def _check_configuration(self):
-        _ = self.env._
-        for rule in self:
-            if not rule.category_ids:
-                raise ValidationError(_(
-                    "Document rule %s: Required Documents is empty; choose at least one category.", rule.name))
-            if rule.amount_min < 0:
-                raise ValidationError(_(
-                    "Document rule %s: From Total cannot be negative; use 0 for any total.", rule.name))
-            types = {move_type for move_type, name in TYPE_FIELDS.items() if rule[name]}
-            if not types:
-                raise ValidationError(_(
-                    "Document rule %s: tick at least one of Customer Invoices, Customer Credit Notes, "
-                    "Vendor Bills, Vendor Refunds.", rule.name))
-            if rule.mode == documents.APPROVAL:
-                level = rule.approval_rule_id
-                if not level:
-                    raise ValidationError(_(
-                        "Document rule %s requires an approval level when a document is missing: choose the "
-                        "Approval Level (an approval rule marked 'Only When Documents Are Missing').", rule.name))
-                if not level.clerk_missing_documents_only:
-                    raise ValidationError(_(
-                        "Document rule %(rule)s: approval level %(level)s must be marked 'Only When Documents Are "
-                        "Missing', otherwise it would apply to every document.", rule=rule.name, level=level.name))
-                uncovered = [move_type for move_type in types if not level[TYPE_FIELDS[move_type]]]
-                if uncovered:
-                    labels = dict(self.env["account.move"]._fields["move_type"]._description_selection(self.env))
-                    raise ValidationError(_(
-                        "Document rule %(rule)s: approval level %(level)s does not apply to %(types)s; tick them on "
-                        "the approval rule too.", rule=rule.name, level=level.name,
-                        types=", ".join(labels[t] for t in uncovered)))
+    def _configuration_fields(self):
+        return [*super()._configuration_fields(), "category_ids", "mode", "approval_rule_id"]
 
-    # ------------------------------------------------------------ cache
-    @api.model
-    @ormcache()
-    def _rule_criteria(self):
-        """``{rule_id: criteria}`` of active rules (the facts matched in memory); cached like the index."""
-        rules = self.sudo().with_context(active_test=True).search([])
-        rules.fetch(["amount_min", "mode", "approval_rule_id", "journal_ids", "partner_ids", "partner_category_ids",
-                     "category_ids", *TYPE_FIELDS.values()])
-        return {rule.id: {
-            "move_types": frozenset(t for t, name in TYPE_FIELDS.items() if rule[name]),
-            "journal_ids": frozenset(rule.journal_ids.ids),
-            "partner_ids": frozenset(rule.partner_ids.ids),
-            "tag_ids": frozenset(rule.partner_category_ids.ids),
-            "amount_min": rule.amount_min,
-            "mode": rule.mode,
-            "approval_rule_id": rule.approval_rule_id.id,
-            "category_ids": tuple(rule.category_ids.ids),
-        } for rule in rules}
+    def _configuration_problems(self):
+        problems = super()._configuration_problems()
+        _ = self.env._
+        if not self.category_ids:
+            problems.append(_("Required Documents is empty; choose at least one category."))
+        if self.mode != documents.APPROVAL:
+            return problems
+        level = self.approval_rule_id
+        if not level:
+            problems.append(_("It requires an approval level when a document is missing: choose the Approval "
+                              "Level (an approval rule marked 'Only When Documents Are Missing')."))
+        elif not level.clerk_missing_documents_only:
+            problems.append(_("Approval level %(level)s must be marked 'Only When Documents Are Missing', "
+                              "otherwise it would apply to every document.", level=level.name))
+        else:
+            uncovered = [move_type for move_type, name in TYPE_FIELDS.items() if self[name] and not level[name]]
+            if uncovered:
+                labels = dict(self.env["account.move"]._fields["move_type"]._description_selection(self.env))
+                problems.append(_("Approval level %(level)s does not apply to %(types)s; tick them on the "
+                                  "approval rule too.", level=level.name,
+                                  types=", ".join(labels[t] for t in uncovered)))
+        return problems
+
+    def _rule_extra_criteria(self):
+        return {"mode": self.mode, "approval_rule_id": self.approval_rule_id.id,
+                "category_ids": tuple(self.category_ids.ids)}

@@ -57,7 +57,7 @@ class TestApprovalRules(ApprovalCommon):
             ({"approver_kind": "group", "approver_user_ids": []}, "Approver Group: the level has no approver"),
             ({"approver_kind": "field"}, "Approver Field: the level has no approver"),
             ({"amount_min": 500.0, "amount_max": 100.0}, "Minimum Total .* is above Maximum Total"),
-            ({"amount_min": -5.0}, "amounts cannot be negative"),
+            ({"amount_min": -5.0}, "Minimum Total cannot be negative"),
             ({"domain": "[('state', '=', "}, "Extra Conditions .* not a valid domain"),
             ({"domain": "[('no_such_field', '=', 1)]"}, "Extra Conditions .* not a valid domain"),
             ({"min_approvals": 2}, r"Approvals Needed \(2\) is more than the approvers can give \(1\)"),

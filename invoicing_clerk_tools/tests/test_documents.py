@@ -349,14 +349,15 @@ class TestDocumentsOnMoves(DocumentCommon):
             self.env.invalidate_all()
             self.env.registry.clear_cache()
             before = self.env.cr.sql_log_count
-            result = moves._clerk_document_completeness()
+            result = moves._clerk_document_status()
             return self.env.cr.sql_log_count - before, result
 
         queries_few, _result = count(few)
         queries_many, result = count(many)
         self.assertEqual(queries_few, queries_many)
-        self.assertEqual(result[many[0].id], (1, 2, 50.0))
-        self.assertEqual(result[many[-1].id], (0, 2, 0.0))
+        self.assertEqual(result[many[0].id]["present"], {self.cat_po.id})
+        self.assertEqual(len(result[many[0].id]["required"]), 2)
+        self.assertEqual(len(result[many[-1].id]["missing"]), 2)
 
     # ------------------------------------------------------------------ requests
     def test_request_from_colleague_closes_itself(self):

@@ -26,11 +26,3 @@ def bucket_for(days: int) -> str:
         if (low is None or days >= low) and (high is None or days <= high):
             return key
     raise ValueError(days)  # unreachable: the buckets cover every integer
-
-
-def bucket_totals(items):
-    """Sum ``(days_overdue, amount)`` pairs per bucket; every bucket is present."""
-    totals = dict.fromkeys(BUCKET_KEYS, 0.0)
-    for days, amount in items:
-        totals[bucket_for(days)] += amount
-    return totals

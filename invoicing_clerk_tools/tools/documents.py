@@ -140,24 +140,6 @@ def folder_name(text, default="other"):
     return sanitize_filename(text, default=default).replace(" ", "_")
 
 
-def rule_matches(facts, criteria):
-    """Whether a requirement rule applies to a document.
-
-    ``facts``: move_type, journal_id, amount (company currency, signed by direction, compared in absolute
-    value), partner_ids (the partner and its commercial entity), tag_ids (their tags).
-    ``criteria``: move_types (set), journal_ids, partner_ids, tag_ids (sets, empty = any), amount_min (0 = any).
-    """
-    if facts["move_type"] not in criteria["move_types"]:
-        return False
-    if criteria["journal_ids"] and facts["journal_id"] not in criteria["journal_ids"]:
-        return False
-    if criteria["partner_ids"] and not criteria["partner_ids"].intersection(facts["partner_ids"]):
-        return False
-    if criteria["tag_ids"] and not criteria["tag_ids"].intersection(facts["tag_ids"]):
-        return False
-    return not (criteria["amount_min"] and abs(facts["amount"]) < criteria["amount_min"])
-
-
 def strongest_mode(modes):
     """Of several rules requiring the same category, the strictest mode wins: block > approval > warn."""
     modes = set(modes)

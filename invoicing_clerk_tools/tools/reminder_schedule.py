@@ -116,11 +116,6 @@ def next_step(steps, done, due: date, working_days: bool = False):
     return None, None
 
 
-def is_last_step(steps, key) -> bool:
-    ordered = sorted_steps(steps)
-    return bool(ordered) and ordered[-1].key == key
-
-
 def interval_allows(last_contact: date | None, today: date, min_days: int, working_days: bool = False) -> bool:
     """Whether a customer last contacted on ``last_contact`` may be contacted ``today``."""
     if not last_contact or min_days <= 0:
