@@ -123,23 +123,3 @@ def test_empty(st):
     assert st.build({"EUR": 0.004}, [], [], date(2026, 1, 31)) == []  # below the currency's precision
     [statement] = st.build({"EUR": 10.0}, [], [], date(2026, 1, 31))
     assert not statement.is_empty() and not st.is_empty([statement])
-
-
-def test_billing_completeness_rule(plain):
-    billing = plain("billing")
-    full = ("Main Street 1", "Brussels", "BE", "ap@customer.example.com")
-    assert billing.missing([full], True, True, True, True) == []
-    # the customer itself lacks the address, its invoice address has it
-    assert billing.missing([(False, False, False, "x@example.com"), full], True, False, False, True) == []
-    assert billing.missing([("Street", "City", False, "x@example.com")], True, False, False, True) == ["address"]
-    assert billing.missing([("Street", False, "BE", "x@example.com")], True, False, False, True) == ["address"]
-    assert billing.missing([("Street", "City", "BE", False)], True, False, False, True) == ["email"]
-    assert billing.missing([("Street", "City", "BE", False)], False, False, False, True) == []  # sent by hand
-    assert billing.missing([full], True, True, False, True) == ["vat"]
-    assert billing.missing([full], True, False, False, True) == []
-    assert billing.missing([full], True, False, False, False) == ["payment_terms"]
-    assert billing.missing([], True, True, False, False) == ["address", "email", "vat", "payment_terms"]
-    assert billing.vat_required(True, True, True)
-    assert not billing.vat_required(False, True, True)
-    assert not billing.vat_required(True, False, True)
-    assert not billing.vat_required(True, True, False)

@@ -29,6 +29,11 @@ class TestBillingCompleteness(ReminderCommon):
         self.assertEqual(self.bare.clerk_billing_issues, "billing e-mail (invoices are sent by e-mail)")
         self.bare.invoice_sending_method = "manual"
         self.assertTrue(self.bare.clerk_billing_complete)
+        # an address needs street, city and country, all on the same contact
+        self.customer.city = False
+        self.assertEqual(self.customer.clerk_billing_issues, "invoicing address (street, city, country)")
+        self.customer.write({"city": "Brussels", "country_id": False})
+        self.assertFalse(self.customer.clerk_billing_complete)
 
     def test_vat_where_the_company_country_requires_it(self):
         self.assertEqual(self.company.country_id, self.env.ref("base.us"))
