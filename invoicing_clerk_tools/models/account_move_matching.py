@@ -34,6 +34,17 @@ def _label(line):
     return line.product_id.display_name or line.name
 
 
+def _line_finding(kind, line, variance=None, about=None, **values):
+    """A finding about a bill line and its purchase line (if any), by default keyed and described by the line."""
+    pol = line.purchase_line_id
+    values = {"move_line_id": line.id, "purchase_line_id": pol.id,
+              "product_id": line.product_id.id or pol.product_id.id, "description": _label(line), **values}
+    about = line.id if about is None else about
+    if variance:
+        return matching.Finding.of_variance(kind, about, variance, **values)
+    return matching.Finding(kind, about, **values)
+
+
 def _in_unit(value, from_uom, to_uom, price=False):
     """A quantity (or a unit price) from one unit of measure to another, unchanged when either is missing."""
     if not from_uom or not to_uom or from_uom == to_uom:
@@ -336,31 +347,26 @@ class AccountMove(models.Model):
     def _clerk_check_without_order(self, bill, line):
         if not bill.is_bill or bill.tolerance["allow_without_po"]:
             return []
-        return [matching.Finding(
-            matching.NO_PO, line.id, line.id, product_id=line.product_id.id, description=_label(line),
-            expected_text=self.env._("a purchase order line"), actual_text=self.env._("none"),
-            impact=bill.to_company_money(line.price_subtotal), excess_amount=line.price_subtotal)]
+        return [_line_finding(matching.NO_PO, line, expected_text=self.env._("a purchase order line"),
+                              actual_text=self.env._("none"), impact=bill.to_company_money(line.price_subtotal),
+                              excess_amount=line.price_subtotal)]
 
     def _clerk_check_product(self, bill, line):
         pol = line.purchase_line_id
         if line.product_id == pol.product_id:
             return []
-        return [matching.Finding(
-            matching.PRODUCT, line.id, line.id, pol.id, line.product_id.id or pol.product_id.id,
-            description=_label(line), expected_text=pol.product_id.display_name or "-",
-            actual_text=_label(line) or "-", impact=bill.to_company_money(line.price_subtotal),
-            excess_amount=line.price_subtotal)]
+        return [_line_finding(matching.PRODUCT, line, expected_text=pol.product_id.display_name or "-",
+                              actual_text=_label(line) or "-", impact=bill.to_company_money(line.price_subtotal),
+                              excess_amount=line.price_subtotal)]
 
     def _clerk_check_vendor(self, bill, line):
         """The purchase order of another vendor (once per order)."""
-        pol = line.purchase_line_id
-        order = pol.order_id
+        order = line.purchase_line_id.order_id
         if order.partner_id.commercial_partner_id == bill.partner:
             return []
-        return [matching.Finding(
-            matching.VENDOR, order.id, line.id, pol.id, line.product_id.id or pol.product_id.id,
-            description=order.name, expected_text=order.partner_id.commercial_partner_id.display_name,
-            actual_text=bill.partner.display_name)]
+        return [_line_finding(matching.VENDOR, line, about=order.id, description=order.name,
+                              expected_text=order.partner_id.commercial_partner_id.display_name,
+                              actual_text=bill.partner.display_name)]
 
     def _clerk_check_price(self, bill, line, in_order):
         pol = line.purchase_line_id
@@ -371,11 +377,10 @@ class AccountMove(models.Model):
             return []
         expected_here = _in_unit(pol.price_unit, pol.product_uom_id, line.product_uom_id or pol.product_uom_id,
                                  price=True)
-        return [matching.Finding.of_variance(
-            matching.PRICE, line.id, variance, move_line_id=line.id, purchase_line_id=pol.id,
-            product_id=line.product_id.id or pol.product_id.id, description=_label(line),
-            impact=bill.to_company_money(variance.impact, in_order.po_to_company),
-            excess_amount=variance.impact / in_order.to_po, correct_value=expected_here / in_order.to_po)]
+        return [_line_finding(matching.PRICE, line, variance,
+                              impact=bill.to_company_money(variance.impact, in_order.po_to_company),
+                              excess_amount=variance.impact / in_order.to_po,
+                              correct_value=expected_here / in_order.to_po)]
 
     def _clerk_check_discount(self, bill, line, in_order):
         pol = line.purchase_line_id
@@ -383,11 +388,9 @@ class AccountMove(models.Model):
                                               in_order.tolerance.discount_points)
         if not variance:
             return []
-        return [matching.Finding.of_variance(
-            matching.DISCOUNT, line.id, variance, move_line_id=line.id, purchase_line_id=pol.id,
-            product_id=line.product_id.id or pol.product_id.id, description=_label(line),
-            impact=bill.to_company_money(variance.impact, in_order.po_to_company),
-            excess_amount=variance.impact / in_order.to_po, correct_value=pol.discount)]
+        return [_line_finding(matching.DISCOUNT, line, variance,
+                              impact=bill.to_company_money(variance.impact, in_order.po_to_company),
+                              excess_amount=variance.impact / in_order.to_po, correct_value=pol.discount)]
 
     def _clerk_check_taxes(self, bill, line):
         pol = line.purchase_line_id
@@ -397,12 +400,10 @@ class AccountMove(models.Model):
             line.price_subtotal)
         if not variance:
             return []
-        return [matching.Finding.of_variance(
-            matching.TAX, line.id, variance, move_line_id=line.id, purchase_line_id=pol.id,
-            product_id=line.product_id.id or pol.product_id.id, description=_label(line),
-            expected_text=", ".join(pol.tax_ids.mapped("name")) or self.env._("no tax"),
-            actual_text=", ".join(line.tax_ids.mapped("name")) or self.env._("no tax"),
-            impact=bill.to_company_money(variance.impact), excess_amount=variance.impact)]
+        return [_line_finding(matching.TAX, line, variance,
+                              expected_text=", ".join(pol.tax_ids.mapped("name")) or self.env._("no tax"),
+                              actual_text=", ".join(line.tax_ids.mapped("name")) or self.env._("no tax"),
+                              impact=bill.to_company_money(variance.impact), excess_amount=variance.impact)]
 
     def _clerk_check_quantities(self, bill):
         """Quantities billed (here and on other posted bills) against received or ordered, per purchase line;
@@ -418,9 +419,8 @@ class AccountMove(models.Model):
             line = billed.lines[-1]
             excess_here = _in_unit(variance.difference, pol.product_uom_id, line.product_uom_id or pol.product_uom_id)
             po_to_company = bill.rate(pol.order_id.currency_id or bill.currency, bill.currency)
-            found.append(matching.Finding.of_variance(
-                matching.QUANTITY, pol.id, variance, move_line_id=line.id, purchase_line_id=pol.id,
-                product_id=line.product_id.id or pol.product_id.id,
+            found.append(_line_finding(
+                matching.QUANTITY, line, variance, about=pol.id,
                 description=self.env._("%(product)s, %(basis)s %(reference)s, billed before %(before)s",
                                        product=pol.product_id.display_name or pol.name,
                                        basis=basis_labels[billed.basis], reference=f"{billed.reference:g}",
