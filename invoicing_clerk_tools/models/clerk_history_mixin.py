@@ -18,7 +18,7 @@ class ClerkHistoryMixin(models.AbstractModel):
     _clerk_history_open_fields = frozenset()
 
     def write(self, vals):
-        if not self.env.su or not self._clerk_history_open_fields.issuperset(vals):
+        if self and (not self.env.su or not self._clerk_history_open_fields.issuperset(vals)):
             self.check_access("write")
             raise UserError(self._clerk_history_refusal(self.env._("cannot be changed")))
         return super().write(vals)
