@@ -296,6 +296,34 @@ def test_normalize_ref():
     assert matching.normalize_ref(None) == ""
 
 
+# ------------------------------------------------------------------ findings
+def test_finding_key_and_defaults():
+    finding = matching.Finding(matching.PRICE, 7, 7, 3, 11)
+    assert finding.key == "price:7"
+    assert (finding.move_line_id, finding.purchase_line_id, finding.product_id) == (7, 3, 11)
+    assert (finding.expected, finding.impact, finding.within, finding.description) == (0.0, 0.0, False, False)
+    assert matching.Finding(matching.TOTAL, "bill").key == "total:bill"
+
+
+def test_finding_of_variance():
+    variance = matching.Variance(10.0, 10.3, 0.3, 3.0, True)
+    finding = matching.Finding.of_variance(matching.PRICE, 1, variance, impact=2.5, move_line_id=1)
+    assert (finding.expected, finding.actual, finding.difference, finding.within) == (10.0, 10.3, 0.3, True)
+    assert finding.impact == 2.5  # in company currency, given: not the variance's
+
+
+def test_signature_is_what_a_finding_says():
+    finding = matching.Finding(matching.PRICE, 1, 1, 2, 3, expected=10.0, actual=10.30001, difference=0.3,
+                               impact=3.0, description="Part")
+    # the same as a recorded discrepancy reads it back: empty relations and texts False, numbers to 4 digits
+    assert finding.signature == matching.signature("price", 1, 2, False, 10.0, 10.3, False, False, False)
+    assert finding.signature == matching.signature("price", 1, 2, None, 10.00001, 10.3, None, "", "")
+    # what people read about it (description, impact, product) is not part of it: a change keeps an acceptance
+    assert finding._replace(description="Other", impact=5.0, product_id=9).signature == finding.signature
+    for changed in ({"actual": 10.4}, {"within": True}, {"expected_text": "x"}, {"purchase_line_id": 4}):
+        assert finding._replace(**changed).signature != finding.signature
+
+
 # ------------------------------------------------------------------ records and status
 def test_reconcile():
     existing = {

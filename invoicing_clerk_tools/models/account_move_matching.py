@@ -1,6 +1,7 @@
 import contextvars
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from contextlib import contextmanager
+from functools import cached_property
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -33,18 +34,134 @@ def _label(line):
     return line.product_id.display_name or line.name
 
 
-def _add_finding(found, base, kind, key, line=None, pol=None, **values):
-    """Put one finding in ``found`` under its key, with every value a discrepancy records."""
-    key = f"{kind}:{key}"
-    found[key] = {
-        **base, "kind": kind, "key": key, "sequence": len(found),
-        "move_line_id": line.id if line else False, "purchase_line_id": pol.id if pol else False,
-        "product_id": (line.product_id.id if line else False) or (pol.product_id.id if pol else False),
-        "expected": 0.0, "actual": 0.0, "difference": 0.0, "impact": 0.0, "within_tolerance": False,
-        "expected_text": False, "actual_text": False, "description": False, "excess_amount": 0.0,
-        "correct_value": 0.0, "other_move_id": False,
-        **values,
-    }
+def _line_finding(kind, line, variance=None, about=None, **values):
+    """A finding about a bill line and its purchase line (if any), by default keyed and described by the line."""
+    pol = line.purchase_line_id
+    values = {"move_line_id": line.id, "purchase_line_id": pol.id,
+              "product_id": line.product_id.id or pol.product_id.id, "description": _label(line), **values}
+    about = line.id if about is None else about
+    if variance:
+        return matching.Finding.of_variance(kind, about, variance, **values)
+    return matching.Finding(kind, about, **values)
+
+
+def _in_unit(value, from_uom, to_uom, price=False):
+    """A quantity (or a unit price) from one unit of measure to another, unchanged when either is missing."""
+    if not from_uom or not to_uom or from_uom == to_uom:
+        return value
+    return from_uom._compute_price(value, to_uom) if price else from_uom._compute_quantity(value, to_uom, round=False)
+
+
+class _Rates:
+    """Currency conversion rates, each asked once per currencies, company and day."""
+
+    def __init__(self, env):
+        self._currency = env["res.currency"]
+        self._known = {}
+
+    def __call__(self, from_currency, to_currency, company, day):
+        if not from_currency or not to_currency or from_currency == to_currency:
+            return 1.0
+        key = (from_currency.id, to_currency.id, company.id, day)
+        if key not in self._known:
+            self._known[key] = self._currency._get_conversion_rate(from_currency, to_currency, company, day)
+        return self._known[key]
+
+
+class _Tolerances:
+    """The matching tolerances of some companies (one query), each chosen once per company, vendor and category."""
+
+    def __init__(self, env, companies):
+        Tolerance = env["clerk.match.tolerance"]
+        self._candidates, self._values = Tolerance._tolerance_sets(companies)
+        self._default = Tolerance._default_match_values()
+        self._chosen = {}
+
+    def __call__(self, company_id, partner_id, category_id):
+        key = (company_id, partner_id, category_id)
+        if key not in self._chosen:
+            picked = matching.pick_tolerance(self._candidates.get(company_id, ()), partner_id, category_id)
+            self._chosen[key] = self._values[picked] if picked else self._default
+        return self._chosen[key]
+
+
+# A purchase line's tolerances for one bill, amounts in the purchase order's currency.
+_LineTolerance = namedtuple("_LineTolerance", "price qty discount_points match_basis")
+# A bill line in its purchase line's unit and currency: quantity, unit price, rates bill -> order -> company.
+_LineInOrder = namedtuple("_LineInOrder", "quantity price to_po po_to_company tolerance")
+# What a purchase line bills: here (this bill), before (other posted bills), against what reference.
+_PurchaseBilled = namedtuple("_PurchaseBilled", "pol lines here before basis reference net_price")
+
+
+class _Bill:
+    """One draft bill or refund as its checks see it, resolved once: day, currencies, rates, tolerances, lines."""
+
+    def __init__(self, move, lines, billed_before, rates, tolerances, today):
+        self.move = move
+        self.company = move.company_id
+        self.currency = self.company.currency_id
+        self.move_currency = move.currency_id or self.currency
+        self.day = move.invoice_date or move.date or today
+        self.partner = move.commercial_partner_id
+        self.is_bill = move.move_type == "in_invoice"
+        self.lines = lines
+        self._billed_before = billed_before
+        self._rates = rates
+        self._tolerances = tolerances
+        self.to_company = self.rate(self.move_currency, self.currency)
+        self.tolerance = tolerances(self.company.id, self.partner.id, None)
+        self._line_tolerances = {}
+
+    def rate(self, from_currency, to_currency):
+        return self._rates(from_currency, to_currency, self.company, self.day)
+
+    def to_company_money(self, amount, rate=None):
+        """An amount of the bill (or at ``rate``) in company currency, rounded."""
+        return self.currency.round(amount * (self.to_company if rate is None else rate))
+
+    def in_currency(self, tolerance, values, currency):
+        """A tolerance with its amount converted from the tolerance's currency."""
+        source = self.currency.browse(values["currency_id"]) if values["currency_id"] else currency
+        return matching.Tolerance(tolerance.pct, tolerance.amount * self.rate(source, currency), tolerance.mode)
+
+    def line_tolerance(self, pol):
+        """The tolerances of a purchase line's product category for this vendor, in its order's currency."""
+        po_currency = pol.order_id.currency_id or self.currency
+        key = (pol.product_id.categ_id.id, po_currency.id)
+        if key not in self._line_tolerances:
+            values = self._tolerances(self.company.id, self.partner.id, key[0])
+            self._line_tolerances[key] = _LineTolerance(
+                self.in_currency(values["price"], values, po_currency),
+                self.in_currency(values["qty"], values, po_currency),
+                values["discount_points"], values["match_basis"])
+        return self._line_tolerances[key]
+
+    def in_order(self, line):
+        """A bill line with a purchase line, in that purchase line's unit and currency."""
+        pol = line.purchase_line_id
+        po_currency = pol.order_id.currency_id or self.currency
+        po_uom, line_uom = pol.product_uom_id, line.product_uom_id or pol.product_uom_id
+        to_po = self.rate(self.move_currency, po_currency)
+        return _LineInOrder(
+            _in_unit(line.quantity, line_uom, po_uom), _in_unit(line.price_unit, line_uom, po_uom, price=True) * to_po,
+            to_po, self.rate(po_currency, self.currency), self.line_tolerance(pol))
+
+    @cached_property
+    def purchased(self):
+        """``[_PurchaseBilled]`` of the purchase lines this bill bills, in the order of their first bill line."""
+        by_pol = defaultdict(list)
+        for line in self.lines:
+            if line.purchase_line_id:
+                by_pol[line.purchase_line_id].append(line)
+        result = []
+        for pol, lines in by_pol.items():
+            basis = matching.match_basis(self.line_tolerance(pol).match_basis, pol.product_id.purchase_method)
+            result.append(_PurchaseBilled(
+                pol, lines, sum(_in_unit(line.quantity, line.product_uom_id, pol.product_uom_id) for line in lines),
+                self._billed_before.get(pol.id, 0.0), basis,
+                pol.qty_received if basis == matching.BASIS_RECEIVED else pol.product_qty,
+                pol.price_unit * (1 - (pol.discount or 0.0) / 100.0)))
+        return result
 
 
 class AccountMove(models.Model):
@@ -167,11 +284,25 @@ class AccountMove(models.Model):
             _SAVING.reset(token)
 
     def _clerk_match_findings(self):
-        """``{move_id: {key: values}}``: what each move's check finds; a constant number of queries."""
-        env = self.env
+        """``{move_id: [Finding]}``: what each move's check finds, in a constant number of queries."""
+        bills = self._clerk_match_bills()
+        duplicates = self._clerk_possible_duplicates({bill.move.id: bill.tolerance["duplicate_days"]
+                                                      for bill in bills})
+        result = {}
+        for bill in bills:
+            found = self._clerk_check_lines(bill)
+            if bill.is_bill:
+                found += self._clerk_check_quantities(bill)
+                found += self._clerk_check_total(bill, found)
+            found += self._clerk_check_duplicates(bill, duplicates.get(bill.move.id, ()))
+            result[bill.move.id] = found
+        return result
+
+    def _clerk_match_bills(self):
+        """``[_Bill]`` of ``self`` with their product lines, every record the checks read fetched in batch."""
         self.fetch(["company_id", "move_type", "commercial_partner_id", "currency_id", "invoice_date", "date", "ref",
                     "amount_total", "amount_untaxed", "name"])
-        lines = env["account.move.line"].sudo().search_fetch(
+        lines = self.env["account.move.line"].sudo().search_fetch(
             [("move_id", "in", self.ids), ("display_type", "=", "product")],
             ["move_id", "product_id", "quantity", "price_unit", "discount", "tax_ids", "product_uom_id",
              "purchase_line_id", "price_subtotal", "name"], order="move_id, sequence, id")
@@ -184,191 +315,153 @@ class AccountMove(models.Model):
         (lines.product_uom_id | pols.product_uom_id).fetch(["factor", "rounding"])
         (lines.tax_ids | pols.tax_ids).fetch(["amount", "amount_type", "name"])
         billed_before = self._clerk_billed_before(pols)
-        Tolerance = env["clerk.match.tolerance"]
-        candidates, tolerance_values = Tolerance._tolerance_sets(self.company_id)
-        default_tolerance = Tolerance._default_match_values()
-
-        chosen = {}
-
-        def tolerance_for(company_id, partner_id, category_id):
-            key = (company_id, partner_id, category_id)
-            if key not in chosen:
-                picked = matching.pick_tolerance(candidates.get(company_id, ()), partner_id, category_id)
-                chosen[key] = tolerance_values[picked] if picked else default_tolerance
-            return chosen[key]
-
-        Currency = env["res.currency"]
-        rates = {}
-
-        def rate(from_currency, to_currency, company, day):
-            if not from_currency or not to_currency or from_currency == to_currency:
-                return 1.0
-            key = (from_currency.id, to_currency.id, company.id, day)
-            if key not in rates:
-                rates[key] = Currency._get_conversion_rate(from_currency, to_currency, company, day)
-            return rates[key]
-
-        def in_currency(tolerance, values, currency, company, day):
-            """A tolerance with its amount converted from the tolerance's currency."""
-            source = Currency.browse(values["currency_id"]) if values["currency_id"] else currency
-            return matching.Tolerance(tolerance.pct, tolerance.amount * rate(source, currency, company, day),
-                                      tolerance.mode)
-
         lines_by_move = defaultdict(list)
         for line in lines:
             lines_by_move[line.move_id.id].append(line)
-        duplicates = self._clerk_possible_duplicates(
-            {move.id: tolerance_for(move.company_id.id, move.commercial_partner_id.id, None)["duplicate_days"]
-             for move in self})
+        rates, tolerances = _Rates(self.env), _Tolerances(self.env, self.company_id)
         today = fields.Date.context_today(self)
-        result = {}
-        for move in self:
-            company = move.company_id
-            company_currency = company.currency_id
-            move_currency = move.currency_id or company_currency
-            day = move.invoice_date or move.date or today
-            partner = move.commercial_partner_id
-            is_bill = move.move_type == "in_invoice"
-            to_company = rate(move_currency, company_currency, company, day)
-            bill_tolerance = tolerance_for(company.id, partner.id, None)
-            found = {}
+        return [_Bill(move, lines_by_move[move.id], billed_before, rates, tolerances, today) for move in self]
 
-            base = {"move_id": move.id, "company_id": company.id, "partner_id": partner.id, "move_date": day}
-
-            def add(kind, key, line=None, pol=None, _found=found, _base=base, **values):
-                _add_finding(_found, _base, kind, key, line, pol, **values)
-
-            by_pol = defaultdict(list)
-            for line in lines_by_move[move.id]:
-                pol = line.purchase_line_id
-                if not pol:
-                    if is_bill and not bill_tolerance["allow_without_po"]:
-                        add(matching.NO_PO, line.id, line, expected_text=env._("a purchase order line"),
-                            actual_text=env._("none"), description=_label(line),
-                            impact=company_currency.round(line.price_subtotal * to_company),
-                            excess_amount=line.price_subtotal)
-                    continue
-                by_pol[pol].append(line)
-                order = pol.order_id
-                if line.product_id != pol.product_id:
-                    add(matching.PRODUCT, line.id, line, pol, description=_label(line),
-                        expected_text=pol.product_id.display_name or "-", actual_text=_label(line) or "-",
-                        impact=company_currency.round(line.price_subtotal * to_company),
-                        excess_amount=line.price_subtotal)
-                if order.partner_id.commercial_partner_id != partner and f"{matching.VENDOR}:{order.id}" not in found:
-                    add(matching.VENDOR, order.id, line, pol, description=order.name,
-                        expected_text=order.partner_id.commercial_partner_id.display_name,
-                        actual_text=partner.display_name)
-                if not is_bill:
-                    continue
-                po_currency = order.currency_id or company_currency
-                po_uom, line_uom = pol.product_uom_id, line.product_uom_id or pol.product_uom_id
-                to_po = rate(move_currency, po_currency, company, day)
-                po_to_company = rate(po_currency, company_currency, company, day)
-                values = tolerance_for(company.id, partner.id, pol.product_id.categ_id.id)
-                quantity = line_uom._compute_quantity(line.quantity, po_uom, round=False) \
-                    if line_uom and po_uom and line_uom != po_uom else line.quantity
-                price = (line_uom._compute_price(line.price_unit, po_uom)
-                         if line_uom and po_uom and line_uom != po_uom else line.price_unit) * to_po
-                variance = matching.price_variance(
-                    pol.price_unit, price, quantity * (1 - (line.discount or 0.0) / 100.0),
-                    in_currency(values["price"], values, po_currency, company, day))
-                if variance:
-                    expected_here = (po_uom._compute_price(pol.price_unit, line_uom)
-                                     if line_uom and po_uom and line_uom != po_uom else pol.price_unit)
-                    add(matching.PRICE, line.id, line, pol, description=_label(line), expected=variance.expected,
-                        actual=variance.actual, difference=variance.difference,
-                        impact=company_currency.round(variance.impact * po_to_company),
-                        within_tolerance=variance.within, excess_amount=variance.impact / to_po,
-                        correct_value=expected_here / to_po)
-                variance = matching.discount_variance(pol.discount, line.discount, price * quantity,
-                                                      values["discount_points"])
-                if variance:
-                    add(matching.DISCOUNT, line.id, line, pol, description=_label(line), expected=variance.expected,
-                        actual=variance.actual, difference=variance.difference,
-                        impact=company_currency.round(variance.impact * po_to_company),
-                        within_tolerance=variance.within, excess_amount=variance.impact / to_po,
-                        correct_value=pol.discount)
-                variance = matching.tax_difference(
-                    {tax.id: tax.amount if tax.amount_type == "percent" else 0.0 for tax in pol.tax_ids},
-                    {tax.id: tax.amount if tax.amount_type == "percent" else 0.0 for tax in line.tax_ids},
-                    line.price_subtotal)
-                if variance:
-                    add(matching.TAX, line.id, line, pol, description=_label(line), expected=variance.expected,
-                        actual=variance.actual, difference=variance.difference,
-                        expected_text=", ".join(pol.tax_ids.mapped("name")) or env._("no tax"),
-                        actual_text=", ".join(line.tax_ids.mapped("name")) or env._("no tax"),
-                        impact=company_currency.round(variance.impact * to_company),
-                        excess_amount=variance.impact)
-
-            if not is_bill:
-                result[move.id] = found
+    # ------------------------------------------------------------------ the checks, one bill each
+    def _clerk_check_lines(self, bill):
+        """Each bill line against its purchase order line: there is one (when required), same product and
+        vendor; on bills also price, discount and taxes."""
+        found = []
+        orders_seen = set()
+        for line in bill.lines:
+            pol = line.purchase_line_id
+            if not pol:
+                found += self._clerk_check_without_order(bill, line)
                 continue
-            expected_total = actual_total = 0.0
-            basis_labels = {matching.BASIS_RECEIVED: env._("received"), matching.BASIS_ORDERED: env._("ordered")}
-            for pol, pol_lines in by_pol.items():
-                order = pol.order_id
-                po_currency = order.currency_id or company_currency
-                po_uom = pol.product_uom_id
-                to_po = rate(move_currency, po_currency, company, day)
-                po_to_company = rate(po_currency, company_currency, company, day)
-                values = tolerance_for(company.id, partner.id, pol.product_id.categ_id.id)
-                here = sum(
-                    (line.product_uom_id._compute_quantity(line.quantity, po_uom, round=False)
-                     if line.product_uom_id and po_uom and line.product_uom_id != po_uom else line.quantity)
-                    for line in pol_lines)
-                before = billed_before.get(pol.id, 0.0)
-                basis = matching.match_basis(values["match_basis"], pol.product_id.purchase_method)
-                reference = pol.qty_received if basis == matching.BASIS_RECEIVED else pol.product_qty
-                net_price = pol.price_unit * (1 - (pol.discount or 0.0) / 100.0)
-                variance = matching.quantity_variance(here, before, reference, net_price,
-                                                      in_currency(values["qty"], values, po_currency, company, day))
-                if variance:
-                    line = pol_lines[-1]
-                    line_uom = line.product_uom_id or po_uom
-                    excess_here = (po_uom._compute_quantity(variance.difference, line_uom, round=False)
-                                   if line_uom != po_uom else variance.difference)
-                    add(matching.QUANTITY, pol.id, line, pol,
-                        description=env._("%(product)s, %(basis)s %(reference)s, billed before %(before)s",
-                                          product=pol.product_id.display_name or pol.name,
-                                          basis=basis_labels[basis], reference=f"{reference:g}",
-                                          before=f"{before:g}"),
-                        expected=variance.expected, actual=variance.actual, difference=variance.difference,
-                        impact=company_currency.round(variance.impact * po_to_company),
-                        within_tolerance=variance.within,
-                        excess_amount=excess_here * line.price_unit * (1 - (line.discount or 0.0) / 100.0),
-                        correct_value=max(0.0, line.quantity - excess_here))
-                allowed = matching.allowed_quantity(here, before, reference)
-                expected_total += allowed * net_price * po_to_company
-                actual_total += sum(line.price_subtotal for line in pol_lines) * to_company
-            if by_pol:
-                explained = sum(values["impact"] for values in found.values() if not values["within_tolerance"]
-                                and values["kind"] in (matching.PRICE, matching.DISCOUNT, matching.QUANTITY))
-                variance = matching.total_variance(
-                    company_currency.round(expected_total), company_currency.round(actual_total),
-                    in_currency(bill_tolerance["total"], bill_tolerance, company_currency, company, day), explained)
-                if variance:
-                    add(matching.TOTAL, "bill", expected=variance.expected, actual=variance.actual,
-                        difference=variance.difference, impact=company_currency.round(variance.impact),
-                        within_tolerance=variance.within,
-                        description=env._("lines with a purchase order, untaxed, %s", company_currency.name))
-            result[move.id] = found
-        for move in self:
-            for other_id, other_name, reason in duplicates.get(move.id, ()):
-                company_currency = move.company_id.currency_id
-                day = move.invoice_date or move.date or today
-                _add_finding(
-                    result.setdefault(move.id, {}),
-                    {"move_id": move.id, "company_id": move.company_id.id,
-                     "partner_id": move.commercial_partner_id.id, "move_date": day},
-                    matching.DUPLICATE, other_id, other_move_id=other_id, actual=move.amount_total,
-                    impact=company_currency.round(move.amount_total * rate(
-                        move.currency_id or company_currency, company_currency, move.company_id, day)),
-                    expected_text=env._("no other bill"), actual_text=other_name,
-                    description=env._("same vendor reference") if reason == "ref" else env._(
-                        "same amount within a few days"),
-                    excess_amount=move.amount_untaxed)
-        return result
+            found += self._clerk_check_product(bill, line)
+            if pol.order_id not in orders_seen:
+                found += self._clerk_check_vendor(bill, line)
+                orders_seen.add(pol.order_id)
+            if bill.is_bill:
+                in_order = bill.in_order(line)
+                found += self._clerk_check_price(bill, line, in_order)
+                found += self._clerk_check_discount(bill, line, in_order)
+                found += self._clerk_check_taxes(bill, line)
+        return found
+
+    def _clerk_check_without_order(self, bill, line):
+        if not bill.is_bill or bill.tolerance["allow_without_po"]:
+            return []
+        return [_line_finding(matching.NO_PO, line, expected_text=self.env._("a purchase order line"),
+                              actual_text=self.env._("none"), impact=bill.to_company_money(line.price_subtotal),
+                              excess_amount=line.price_subtotal)]
+
+    def _clerk_check_product(self, bill, line):
+        pol = line.purchase_line_id
+        if line.product_id == pol.product_id:
+            return []
+        return [_line_finding(matching.PRODUCT, line, expected_text=pol.product_id.display_name or "-",
+                              actual_text=_label(line) or "-", impact=bill.to_company_money(line.price_subtotal),
+                              excess_amount=line.price_subtotal)]
+
+    def _clerk_check_vendor(self, bill, line):
+        """The purchase order of another vendor (once per order)."""
+        order = line.purchase_line_id.order_id
+        if order.partner_id.commercial_partner_id == bill.partner:
+            return []
+        return [_line_finding(matching.VENDOR, line, about=order.id, description=order.name,
+                              expected_text=order.partner_id.commercial_partner_id.display_name,
+                              actual_text=bill.partner.display_name)]
+
+    def _clerk_check_price(self, bill, line, in_order):
+        pol = line.purchase_line_id
+        variance = matching.price_variance(pol.price_unit, in_order.price,
+                                           in_order.quantity * (1 - (line.discount or 0.0) / 100.0),
+                                           in_order.tolerance.price)
+        if not variance:
+            return []
+        expected_here = _in_unit(pol.price_unit, pol.product_uom_id, line.product_uom_id or pol.product_uom_id,
+                                 price=True)
+        return [_line_finding(matching.PRICE, line, variance,
+                              impact=bill.to_company_money(variance.impact, in_order.po_to_company),
+                              excess_amount=variance.impact / in_order.to_po,
+                              correct_value=expected_here / in_order.to_po)]
+
+    def _clerk_check_discount(self, bill, line, in_order):
+        pol = line.purchase_line_id
+        variance = matching.discount_variance(pol.discount, line.discount, in_order.price * in_order.quantity,
+                                              in_order.tolerance.discount_points)
+        if not variance:
+            return []
+        return [_line_finding(matching.DISCOUNT, line, variance,
+                              impact=bill.to_company_money(variance.impact, in_order.po_to_company),
+                              excess_amount=variance.impact / in_order.to_po, correct_value=pol.discount)]
+
+    def _clerk_check_taxes(self, bill, line):
+        pol = line.purchase_line_id
+        variance = matching.tax_difference(
+            {tax.id: tax.amount if tax.amount_type == "percent" else 0.0 for tax in pol.tax_ids},
+            {tax.id: tax.amount if tax.amount_type == "percent" else 0.0 for tax in line.tax_ids},
+            line.price_subtotal)
+        if not variance:
+            return []
+        return [_line_finding(matching.TAX, line, variance,
+                              expected_text=", ".join(pol.tax_ids.mapped("name")) or self.env._("no tax"),
+                              actual_text=", ".join(line.tax_ids.mapped("name")) or self.env._("no tax"),
+                              impact=bill.to_company_money(variance.impact), excess_amount=variance.impact)]
+
+    def _clerk_check_quantities(self, bill):
+        """Quantities billed (here and on other posted bills) against received or ordered, per purchase line;
+        the finding is on the purchase line's last bill line."""
+        basis_labels = {matching.BASIS_RECEIVED: self.env._("received"), matching.BASIS_ORDERED: self.env._("ordered")}
+        found = []
+        for billed in bill.purchased:
+            pol = billed.pol
+            variance = matching.quantity_variance(billed.here, billed.before, billed.reference, billed.net_price,
+                                                  bill.line_tolerance(pol).qty)
+            if not variance:
+                continue
+            line = billed.lines[-1]
+            excess_here = _in_unit(variance.difference, pol.product_uom_id, line.product_uom_id or pol.product_uom_id)
+            po_to_company = bill.rate(pol.order_id.currency_id or bill.currency, bill.currency)
+            found.append(_line_finding(
+                matching.QUANTITY, line, variance, about=pol.id,
+                description=self.env._("%(product)s, %(basis)s %(reference)s, billed before %(before)s",
+                                       product=pol.product_id.display_name or pol.name,
+                                       basis=basis_labels[billed.basis], reference=f"{billed.reference:g}",
+                                       before=f"{billed.before:g}"),
+                impact=bill.to_company_money(variance.impact, po_to_company),
+                excess_amount=excess_here * line.price_unit * (1 - (line.discount or 0.0) / 100.0),
+                correct_value=max(0.0, line.quantity - excess_here)))
+        return found
+
+    def _clerk_check_total(self, bill, found):
+        """The bill's lines with a purchase order against what their purchase lines allow; what line exceptions
+        already explain is not counted again."""
+        if not bill.purchased:
+            return []
+        expected_total = actual_total = 0.0
+        for billed in bill.purchased:
+            po_currency = billed.pol.order_id.currency_id or bill.currency
+            allowed = matching.allowed_quantity(billed.here, billed.before, billed.reference)
+            expected_total += allowed * billed.net_price * bill.rate(po_currency, bill.currency)
+            actual_total += sum(line.price_subtotal for line in billed.lines) * bill.to_company
+        explained = sum(finding.impact for finding in found if not finding.within
+                        and finding.kind in (matching.PRICE, matching.DISCOUNT, matching.QUANTITY))
+        variance = matching.total_variance(
+            bill.currency.round(expected_total), bill.currency.round(actual_total),
+            bill.in_currency(bill.tolerance["total"], bill.tolerance, bill.currency), explained)
+        if not variance:
+            return []
+        return [matching.Finding.of_variance(
+            matching.TOTAL, "bill", variance, impact=bill.currency.round(variance.impact),
+            description=self.env._("lines with a purchase order, untaxed, %s", bill.currency.name))]
+
+    def _clerk_check_duplicates(self, bill, duplicates):
+        """``duplicates``: ``[(other_id, other_name, reason)]`` from :meth:`_clerk_possible_duplicates`."""
+        move = bill.move
+        return [matching.Finding(
+            matching.DUPLICATE, other_id, other_move_id=other_id, actual=move.amount_total,
+            impact=bill.to_company_money(move.amount_total), expected_text=self.env._("no other bill"),
+            actual_text=other_name, excess_amount=move.amount_untaxed,
+            description=self.env._("same vendor reference") if reason == "ref" else self.env._(
+                "same amount within a few days"),
+        ) for other_id, other_name, reason in duplicates]
 
     def _clerk_billed_before(self, pols):
         """``{purchase_line_id: quantity}`` billed on other posted bills (net of refunds), in the purchase unit."""

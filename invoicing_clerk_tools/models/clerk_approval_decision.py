@@ -6,6 +6,7 @@ class ClerkApprovalDecision(models.Model):
     """An approval or a rejection of one level, with who decided, when, for whom and why."""
 
     _name = "clerk.approval.decision"
+    _inherit = ["clerk.history.mixin"]
     _description = "Approval Decision"
     _order = "date, id"
     _check_company_auto = True
@@ -50,11 +51,3 @@ class ClerkApprovalDecision(models.Model):
             if vals.get("decision") == "reject" and not (vals.get("comment") or "").strip():
                 raise UserError(self.env._("A rejection needs a reason: fill in the Reason field."))
         return super().create(vals_list)
-
-    def write(self, vals):
-        self.check_access("write")
-        raise UserError(self.env._("Approval decisions are history: they cannot be changed."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Approval decisions are history: they cannot be deleted."))

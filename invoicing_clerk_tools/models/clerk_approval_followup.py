@@ -1,11 +1,11 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 
 
 class ClerkApprovalFollowup(models.Model):
     """A reminder or an escalation sent for a request: at most one of each kind per request."""
 
     _name = "clerk.approval.followup"
+    _inherit = ["clerk.history.mixin"]
     _description = "Approval Reminder or Escalation"
     _order = "date desc, id desc"
 
@@ -21,11 +21,3 @@ class ClerkApprovalFollowup(models.Model):
         "UNIQUE(request_id, kind)",
         "A request is reminded at most once and escalated at most once.",
     )
-
-    def write(self, vals):
-        self.check_access("write")
-        raise UserError(self.env._("Reminders and escalations are history: they cannot be changed."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Reminders and escalations are history: they cannot be deleted."))

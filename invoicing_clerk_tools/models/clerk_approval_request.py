@@ -5,10 +5,9 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from ..tools import approval
+from .clerk_batch import claim
 
 _logger = logging.getLogger(__name__)
 
@@ -32,6 +31,10 @@ class ClerkApprovalRequest(models.Model):
 
     _name = "clerk.approval.request"
     _description = "Approval Request"
+    _inherit = ["clerk.history.mixin"]
+    # what the approval flow moves on (as superuser); the level, its approvers and delays stay as sent
+    _clerk_history_open_fields = frozenset({"state", "is_current", "activated_date", "done_date", "void_reason",
+                                            "voided_by_id", "voided_date"})
     _order = "move_id desc, is_current desc, sequence, id"
     _check_company_auto = True
 
@@ -85,17 +88,8 @@ class ClerkApprovalRequest(models.Model):
         for request in self:
             request.decision_summary = "\n".join(d._summary() for d in request.decision_ids) or False
 
-    # ------------------------------------------------------------ history is immutable
-    def write(self, vals):
-        if not self.env.su:
-            self.check_access("write")
-            raise UserError(self.env._("Approval requests are history: they cannot be changed. "
-                                       "Use the Approve, Reject or Send for Approval buttons of the document."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Approval requests are history: they cannot be deleted."))
+    def _clerk_history_hint(self):
+        return self.env._("Use the Approve, Reject or Send for Approval buttons of the document.")
 
     # ------------------------------------------------------------ who may decide
     def _principals(self):
@@ -229,16 +223,12 @@ class ClerkApprovalRequest(models.Model):
         domain = self._followup_domain(now)
         last_id = 0
         while True:
-            batch = self.search([*domain, ("id", ">", last_id)], order="id", limit=batch_size)
+            batch = claim(self, [*domain, ("id", ">", last_id)], limit=batch_size)
             if not batch:
                 return
             last_id = batch[-1].id
-            self.env.cr.execute(SQL(
-                "SELECT id FROM clerk_approval_request WHERE id IN %s FOR UPDATE SKIP LOCKED", tuple(batch.ids)))
-            claimed = self.browse(row[0] for row in self.env.cr.fetchall())
-            done = claimed._send_followups(now)
-            remaining_time = self.env["ir.cron"]._commit_progress(done)
-            if not remaining_time:
+            done = batch._send_followups(now)
+            if not self.env["ir.cron"]._commit_progress(done):
                 return
 
     def _send_followups(self, now):

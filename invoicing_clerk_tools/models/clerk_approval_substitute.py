@@ -13,6 +13,8 @@ class ClerkApprovalSubstitute(models.Model):
 
     _name = "clerk.approval.substitute"
     _description = "Approval Substitute (Out of Office)"
+    _inherit = ["clerk.history.mixin"]
+    _clerk_history_open_fields = frozenset({"ended_on"})  # End Now
     _order = "date_from desc, id desc"
     _rec_name = "user_id"
 
@@ -61,16 +63,8 @@ class ClerkApprovalSubstitute(models.Model):
                                                "Manager can do it for others."))
         return super().create(vals_list)
 
-    def write(self, vals):
-        if not self.env.su:
-            self.check_access("write")
-            raise UserError(self.env._("A substitution cannot be changed once saved: end it with End Now and "
-                                       "create a new one."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Substitutions are history: they cannot be deleted; end one with End Now."))
+    def _clerk_history_hint(self):
+        return self.env._("End a substitution with End Now, and create a new one.")
 
     def action_end_now(self):
         """End a substitution from today on: the only change allowed, recorded in Ended On."""

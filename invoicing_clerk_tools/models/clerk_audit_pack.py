@@ -6,7 +6,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, config
+from odoo.tools import config
+
+from .clerk_batch import claim
 
 _logger = logging.getLogger(__name__)
 
@@ -131,19 +133,14 @@ class ClerkAuditPack(models.Model):
     def _cron_build_packs(self, limit=20):
         """Build queued packs one at a time, each claimed with ``FOR UPDATE SKIP LOCKED`` and committed."""
         for _index in range(limit):
-            self.env.cr.execute(SQL(
-                "SELECT id FROM clerk_audit_pack WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"))
-            row = self.env.cr.fetchone()
-            if not row:
+            pack = claim(self.sudo(), [("state", "=", "queued")], limit=1)
+            if not pack:
                 return
-            pack = self.sudo().browse(row[0])
             # Invoice PDFs not stored yet are rendered first, one per commit (which releases the claim):
             # out of time, the pack stays queued and the next run goes on; then claim it again to build it.
             if not self.env["account.move"]._clerk_render_missing_pdfs([("id", "in", pack.move_ids.ids)]):
                 return
-            self.env.cr.execute(SQL("SELECT id FROM clerk_audit_pack WHERE id = %s AND state = 'queued' "
-                                    "FOR UPDATE SKIP LOCKED", pack.id))
-            if not self.env.cr.fetchone():
+            if not claim(pack, [("id", "=", pack.id), ("state", "=", "queued")]):
                 continue
             pack._build()
             pack._notify_ready()

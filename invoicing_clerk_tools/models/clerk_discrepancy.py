@@ -222,30 +222,38 @@ class ClerkDiscrepancy(models.Model):
                 Markup().join(Markup("<li>%s</li>") % d._summary() for d in found)))
 
     # ------------------------------------------------------------------ recording a check
-    _SIGNATURE_FIELDS = ("kind", "move_line_id", "purchase_line_id", "other_move_id", "expected", "actual",
-                         "within_tolerance", "expected_text", "actual_text")
+    def _signature(self):
+        """What this discrepancy says, as :attr:`Finding.signature <..tools.matching.Finding.signature>` does."""
+        return matching.signature(self.kind, self.move_line_id.id, self.purchase_line_id.id, self.other_move_id.id,
+                                  self.expected, self.actual, self.within_tolerance, self.expected_text,
+                                  self.actual_text)
 
-    @staticmethod
-    def _signature(values):
-        """What a finding says, comparable between checks: a change resets its acceptance."""
-        def plain(name):
-            value = values[name]
-            if isinstance(value, models.BaseModel):
-                return value.id or False
-            if isinstance(value, float):
-                return round(value, 4)
-            return value or False
-        return tuple(plain(name) for name in ClerkDiscrepancy._SIGNATURE_FIELDS)
+    @api.model
+    def _values_of(self, move, finding, sequence):
+        """The values a discrepancy records of a :class:`~..tools.matching.Finding` of ``move``."""
+        return {
+            "move_id": move.id, "company_id": move.company_id.id, "partner_id": move.commercial_partner_id.id,
+            "move_date": move.invoice_date or move.date or fields.Date.context_today(self),
+            "kind": finding.kind, "key": finding.key, "sequence": sequence,
+            "move_line_id": finding.move_line_id, "purchase_line_id": finding.purchase_line_id,
+            "product_id": finding.product_id, "other_move_id": finding.other_move_id,
+            "expected": finding.expected, "actual": finding.actual, "difference": finding.difference,
+            "impact": finding.impact, "within_tolerance": finding.within, "expected_text": finding.expected_text,
+            "actual_text": finding.actual_text, "description": finding.description,
+            "excess_amount": finding.excess_amount, "correct_value": finding.correct_value,
+        }
 
     @api.model
     def _record_findings(self, moves, findings):
         """Create, update, reopen or obsolete the discrepancies of ``moves`` after a check, in batch.
 
-        ``findings``: ``{move_id: {key: values}}``. An unchanged finding keeps its
+        ``findings``: ``{move_id: [Finding]}``. An unchanged finding keeps its
         state (an acceptance survives a re-check); a changed one is open again.
         """
         existing = self.sudo().search_fetch(
-            [("move_id", "in", moves.ids)], ["move_id", "key", "state", *self._SIGNATURE_FIELDS])
+            [("move_id", "in", moves.ids)],
+            ["move_id", "key", "state", "kind", "move_line_id", "purchase_line_id", "other_move_id", "expected",
+             "actual", "within_tolerance", "expected_text", "actual_text"])
         by_move = defaultdict(dict)
         for discrepancy in existing:
             by_move[discrepancy.move_id.id][discrepancy.key] = discrepancy
@@ -254,13 +262,14 @@ class ClerkDiscrepancy(models.Model):
                  "resolution": False, "resolution_move_id": False}
         for move in moves:
             recorded = by_move.get(move.id, {})
-            found = findings.get(move.id, {})
+            found = {finding.key: (sequence, finding) for sequence, finding in enumerate(findings.get(move.id, ()))}
             create, update, reopen, gone = matching.reconcile(
-                {key: (self._signature(d), d.state) for key, d in recorded.items()},
-                {key: self._signature(values) for key, values in found.items()})
-            to_create.extend(found[key] for key in create)
+                {key: (d._signature(), d.state) for key, d in recorded.items()},
+                {key: finding.signature for key, (_sequence, finding) in found.items()})
+            to_create.extend(self._values_of(move, found[key][1], found[key][0]) for key in create)
             for key in update + reopen:
-                values = {name: value for name, value in found[key].items() if name not in ("move_id", "key")}
+                values = self._values_of(move, found[key][1], found[key][0])
+                del values["move_id"], values["key"]
                 recorded[key].write({**values, **reset})
             for key in gone:
                 obsolete |= recorded[key]

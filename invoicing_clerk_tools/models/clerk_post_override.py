@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 
 class ClerkPostOverride(models.Model):
     _name = "clerk.post.override"
+    _inherit = ["clerk.history.mixin"]
     _description = "Emergency Posting Override"
     _order = "create_date desc, id desc"
     _check_company_auto = True
@@ -25,10 +26,3 @@ class ClerkPostOverride(models.Model):
         if not self.env.su:
             self.env["res.company"].browse({vals["company_id"] for vals in vals_list})._clerk_check_override_group()
         return super().create(vals_list)
-
-    def write(self, vals):
-        raise UserError(self.env._("Emergency posting overrides are an audit record: they cannot be changed."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Emergency posting overrides are an audit record: they cannot be deleted."))

@@ -45,6 +45,11 @@ class ClerkReminderLog(models.Model):
 
     _name = "clerk.reminder.log"
     _description = "Payment Reminder Log"
+    _inherit = ["clerk.history.mixin"]
+    # what sending (and the mail queue) moves on; the invoice, step, amounts and date stay as recorded
+    _clerk_history_open_fields = frozenset({"state", "failure_reason", "failure_detail", "last_attempt_date",
+                                            "attempt_count", "mail_id", "activity_id", "subject", "body",
+                                            "pdf_note", "user_id"})
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_name = "display_name"
@@ -111,17 +116,6 @@ class ClerkReminderLog(models.Model):
             moves = (log | log.member_log_ids).move_id.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
             log.message_move_ids = moves
             log.message_amount_due = sum(moves.mapped("amount_residual_signed"))
-
-    # ---------------------------------------------------------- immutability
-    def write(self, vals):
-        if not self.env.su:
-            self.check_access("write")
-            raise UserError(self.env._("Reminder logs record what was sent: they cannot be changed."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Reminder logs record what was sent: they cannot be deleted."))
 
     def _group(self):
         """The lead logs of ``self`` with all their member logs."""

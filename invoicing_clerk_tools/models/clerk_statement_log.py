@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
 from ..tools import statement
+from .clerk_batch import claim
 
 _logger = logging.getLogger(__name__)
 
@@ -37,6 +38,11 @@ class ClerkStatementLog(models.Model):
 
     _name = "clerk.statement.log"
     _description = "Statement of Account Sent"
+    _inherit = ["clerk.history.mixin"]
+    # what the statement run moves on; the customer, company and period stay as recorded
+    _clerk_history_open_fields = frozenset({"state", "include_empty", "user_id", "recipient_id", "mail_id",
+                                            "attachment_id", "summary", "failure_reason", "failure_detail",
+                                            "attempt_count", "last_attempt"})
     _order = "date_from desc, id desc"
     _check_company_auto = True
     _rec_name = "partner_id"
@@ -79,16 +85,6 @@ class ClerkStatementLog(models.Model):
     def _compute_display_name(self):
         for log in self:
             log.display_name = f"{log.partner_id.display_name} {log.date_from} – {log.date_to}"
-
-    def write(self, vals):
-        if not self.env.su and not self.env.user.has_group("invoicing_clerk_tools.group_manager"):
-            raise AccessError(self.env._("Statement logs are written by the statement run only."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        if not self.env.su:
-            raise AccessError(self.env._("Statement logs are kept: they cannot be deleted."))
 
     # ------------------------------------------------------------ creating
     @api.model
@@ -195,13 +191,7 @@ class ClerkStatementLog(models.Model):
     @api.model
     def _clerk_claim(self, companies, limit):
         """Pending logs locked for this transaction; those another worker holds are skipped."""
-        self.env.flush_all()
-        self.env.cr.execute("""
-            SELECT id FROM clerk_statement_log
-             WHERE state = 'pending' AND company_id = ANY(%s)
-             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
-        """, [companies.ids, limit])
-        logs = self.browse([row[0] for row in self.env.cr.fetchall()])
+        logs = claim(self, [("state", "=", "pending"), ("company_id", "in", companies.ids)], limit=limit)
         logs.invalidate_recordset()
         return logs.filtered(lambda log: log.state == "pending")
 

@@ -14,6 +14,7 @@ than agreed is not an error to dispute.
 from collections import namedtuple
 from datetime import date
 from math import inf
+from typing import NamedTuple
 
 BOTH, EITHER = "both", "either"
 MODES = (BOTH, EITHER)
@@ -255,6 +256,57 @@ def duplicate_reason(bill, other, window_days):
 
 def _ordinal(day):
     return day.toordinal() if isinstance(day, date) else int(day)
+
+
+# ------------------------------------------------------------------ findings
+def signature(kind, move_line_id, purchase_line_id, other_move_id, expected, actual, within, expected_text,
+              actual_text):
+    """What a finding says, comparable between checks (ids, numbers to 4 digits, texts): a change reopens it."""
+    return (kind, move_line_id or False, purchase_line_id or False, other_move_id or False,
+            round(expected or 0.0, 4), round(actual or 0.0, 4), bool(within), expected_text or False,
+            actual_text or False)
+
+
+class Finding(NamedTuple):
+    """One thing a check found on a bill, with what a discrepancy records of it.
+
+    ``about`` tells it apart from the other findings of its kind on the same bill
+    (a bill line, a purchase order, a purchase line, ``"bill"``, another bill):
+    ``key`` is what a re-check finds again. Amounts: ``impact`` in company
+    currency; ``excess_amount`` and ``correct_value`` in the bill's currency and unit.
+    """
+
+    kind: str
+    about: object
+    move_line_id: int = False
+    purchase_line_id: int = False
+    product_id: int = False
+    expected: float = 0.0
+    actual: float = 0.0
+    difference: float = 0.0
+    impact: float = 0.0
+    within: bool = False
+    expected_text: str = False
+    actual_text: str = False
+    description: str = False
+    excess_amount: float = 0.0
+    correct_value: float = 0.0
+    other_move_id: int = False
+
+    @classmethod
+    def of_variance(cls, kind, about, variance, **values):
+        """A finding from a :class:`Variance` (expected, actual, difference, within); ``impact`` is given."""
+        return cls(kind, about, expected=variance.expected, actual=variance.actual, difference=variance.difference,
+                   within=variance.within, **values)
+
+    @property
+    def key(self):
+        return f"{self.kind}:{self.about}"
+
+    @property
+    def signature(self):
+        return signature(self.kind, self.move_line_id, self.purchase_line_id, self.other_move_id, self.expected,
+                         self.actual, self.within, self.expected_text, self.actual_text)
 
 
 # ------------------------------------------------------------------ records
