@@ -25,12 +25,14 @@ def addon_packages():
 
 
 def data_files():
-    """Every non-Python file of the addon (manifest, XML, CSV, static assets), kept with its package."""
+    """Every file of the addon that no package carries (manifest, XML, CSV, static assets, migration
+    scripts), kept with the addon's package."""
     files = []
     for path in (HERE / ADDON).rglob("*"):
         if not path.is_file() or "__pycache__" in path.parts:
             continue
-        if path.suffix != ".py" or path.name == "__manifest__.py":
+        # .py files outside the packages too: migration scripts live in plain folders
+        if path.suffix != ".py" or path.name == "__manifest__.py" or not (path.parent / "__init__.py").exists():
             files.append(str(path.relative_to(HERE / ADDON)))
     return sorted(files)
 
