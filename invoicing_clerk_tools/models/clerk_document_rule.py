@@ -42,6 +42,10 @@ class ClerkDocumentRule(models.Model):
         help="Blocks Posting: the document cannot be posted until every required category is attached. "
              "Requires an Approval Level: a missing document sends the document to the approval level chosen "
              "below instead. Warning Only: a banner on the document, nothing is blocked.")
+    keep_documents = fields.Boolean(
+        string="Keep Once Posted", default=True,
+        help="The required documents are kept for audit once the document is posted: they cannot be deleted or "
+             "replaced, only superseded by a new version.")
     approval_rule_id = fields.Many2one(
         "clerk.approval.rule", string="Approval Level", check_company=True, ondelete="restrict",
         domain="[('clerk_missing_documents_only', '=', True)]",
@@ -89,7 +93,7 @@ class ClerkDocumentRule(models.Model):
         """``{rule_id: criteria}`` of active rules (the facts matched in memory); cached like the index."""
         rules = self.sudo().with_context(active_test=True).search([])
         rules.fetch(["amount_min", "mode", "approval_rule_id", "journal_ids", "partner_ids", "partner_category_ids",
-                     "category_ids", *TYPE_FIELDS.values()])
+                     "category_ids", "keep_documents", *TYPE_FIELDS.values()])
         return {rule.id: {
             "move_types": frozenset(t for t, name in TYPE_FIELDS.items() if rule[name]),
             "journal_ids": frozenset(rule.journal_ids.ids),
@@ -99,4 +103,5 @@ class ClerkDocumentRule(models.Model):
             "mode": rule.mode,
             "approval_rule_id": rule.approval_rule_id.id,
             "category_ids": tuple(rule.category_ids.ids),
+            "keep": rule.keep_documents,
         } for rule in rules}

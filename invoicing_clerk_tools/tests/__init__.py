@@ -15,3 +15,4 @@ from . import test_workspace
 from . import test_statements
 from . import test_assignment
 from . import test_billing
+from . import test_guest
