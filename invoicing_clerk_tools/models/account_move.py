@@ -23,8 +23,7 @@ class AccountMove(models.Model):
         compute="_compute_clerk_blocking", compute_sudo=True,
         sanitize=False,
     )
-    clerk_override_ids = fields.One2many("clerk.post.override", "move_id", string="Emergency Postings",
-                                         groups="invoicing_clerk_tools.group_clerk")
+    clerk_override_ids = fields.One2many("clerk.post.override", "move_id", string="Emergency Postings")
     clerk_can_override = fields.Boolean(compute="_compute_clerk_can_override")
 
     # ------------------------------------------------------------------ gate

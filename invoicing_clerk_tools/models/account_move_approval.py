@@ -25,20 +25,20 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     clerk_approval_request_ids = fields.One2many("clerk.approval.request", "move_id", string="Approval Requests",
-                                                 readonly=True, groups="invoicing_clerk_tools.group_clerk")
+                                                 readonly=True)
     clerk_approval_decision_ids = fields.One2many("clerk.approval.decision", "move_id", string="Approval Decisions",
-                                                  readonly=True, groups="invoicing_clerk_tools.group_clerk")
+                                                  readonly=True)
     clerk_approval_state = fields.Selection(
         [(approval.PENDING, "Waiting for Approval"), (approval.APPROVED, "Approved"),
          (approval.REJECTED, "Rejected")],
         string="Approval", compute="_compute_clerk_approval_state", store=True, index=True, copy=False,
         help="Where the document's latest sending for approval stands; empty when it was never sent "
              "(or its approvals were voided by a change).")
-    # Computed as superuser (the rules are the addon's records; users outside its groups cannot read them) and
-    # shown to the addon's groups only.
+    # Computed as superuser: the rules are the addon's records, which users outside its groups cannot read (the
+    # form shows the field to the addon's groups only).
     clerk_approval_rule_ids = fields.Many2many(
         "clerk.approval.rule", string="Approval Required", compute="_compute_clerk_approval_rules",
-        compute_sudo=True, groups="invoicing_clerk_tools.group_clerk",
+        compute_sudo=True,
         help="The approval levels that apply to this draft now, in the order they are asked.")
     clerk_approval_can_send = fields.Boolean(compute="_compute_clerk_approval_rules", compute_sudo=True)
     clerk_approval_can_decide = fields.Boolean(

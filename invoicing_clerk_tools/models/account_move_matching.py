@@ -52,8 +52,7 @@ class AccountMove(models.Model):
 
     _inherit = "account.move"
 
-    clerk_discrepancy_ids = fields.One2many("clerk.discrepancy", "move_id", string="Discrepancies", readonly=True,
-                                            groups="invoicing_clerk_tools.group_clerk")
+    clerk_discrepancy_ids = fields.One2many("clerk.discrepancy", "move_id", string="Discrepancies", readonly=True)
     clerk_match_date = fields.Datetime(string="Last Checked", readonly=True, copy=False,
                                        help="When the bill was last checked against its purchase orders.")
     clerk_match_status = fields.Selection(

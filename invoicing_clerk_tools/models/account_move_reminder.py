@@ -30,16 +30,12 @@ class AccountMove(models.Model):
                                            tracking=True)
     clerk_promise_note = fields.Char(string="Promise Note", copy=False)
     clerk_promise_broken = fields.Boolean(string="Promise Broken", copy=False, readonly=True)
-    clerk_reminder_log_ids = fields.One2many("clerk.reminder.log", "move_id", string="Reminder History",
-                                             groups="invoicing_clerk_tools.group_clerk")
+    clerk_reminder_log_ids = fields.One2many("clerk.reminder.log", "move_id", string="Reminder History")
     clerk_reminder_step_id = fields.Many2one("clerk.reminder.step", string="Current Reminder Step",
-                                             compute="_compute_clerk_reminder_steps",
-                                             groups="invoicing_clerk_tools.group_clerk")
+                                             compute="_compute_clerk_reminder_steps")
     clerk_reminder_next_step_id = fields.Many2one("clerk.reminder.step", string="Next Reminder Step",
-                                                  compute="_compute_clerk_reminder_steps",
-                                                  groups="invoicing_clerk_tools.group_clerk")
-    clerk_reminder_next_date = fields.Date(string="Next Reminder On", compute="_compute_clerk_reminder_steps",
-                                           groups="invoicing_clerk_tools.group_clerk")
+                                                  compute="_compute_clerk_reminder_steps")
+    clerk_reminder_next_date = fields.Date(string="Next Reminder On", compute="_compute_clerk_reminder_steps")
 
     @api.constrains("clerk_reminder_excluded", "clerk_reminder_exclusion_reason", "clerk_dispute",
                     "clerk_dispute_reason", "clerk_promise_date", "clerk_promise_amount")

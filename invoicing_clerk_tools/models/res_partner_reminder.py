@@ -8,7 +8,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     clerk_reminder_schedule_id = fields.Many2one(
-        "clerk.reminder.schedule", string="Reminder Schedule", groups="invoicing_clerk_tools.group_clerk",
+        "clerk.reminder.schedule", string="Reminder Schedule",
         help="The schedule this customer follows (for invoices of the schedule's company), instead of the one of "
         "its tags or the company default.")
     clerk_reminder_excluded = fields.Boolean(string="No Payment Reminders", tracking=True,
@@ -22,10 +22,8 @@ class ResPartner(models.Model):
     clerk_followup_flag = fields.Boolean(
         string="To Follow Up", tracking=True,
         help="Set when the last reminder step was performed: the customer needs a clerk's personal follow-up.")
-    clerk_reminder_log_ids = fields.One2many("clerk.reminder.log", "partner_id", string="Payment Reminders",
-                                             groups="invoicing_clerk_tools.group_clerk")
-    clerk_reminder_log_count = fields.Integer(compute="_compute_clerk_reminder_log_count",
-                                              groups="invoicing_clerk_tools.group_clerk")
+    clerk_reminder_log_ids = fields.One2many("clerk.reminder.log", "partner_id", string="Payment Reminders")
+    clerk_reminder_log_count = fields.Integer(compute="_compute_clerk_reminder_log_count")
 
     @api.constrains("clerk_reminder_excluded", "clerk_reminder_exclusion_reason")
     def _check_clerk_reminder_exclusion(self):

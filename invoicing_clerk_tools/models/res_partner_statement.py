@@ -11,10 +11,8 @@ class ResPartner(models.Model):
         default=lambda self: self.env.company.clerk_statement_default,
         help="The monthly run sends this customer a statement of account for the last month (customers with "
         "nothing open and no movement are skipped). New customers get the company setting's default.")
-    clerk_statement_log_ids = fields.One2many("clerk.statement.log", "partner_id", string="Statements Sent",
-                                              groups="invoicing_clerk_tools.group_clerk")
-    clerk_statement_count = fields.Integer(compute="_compute_clerk_statement_count",
-                                           groups="invoicing_clerk_tools.group_clerk")
+    clerk_statement_log_ids = fields.One2many("clerk.statement.log", "partner_id", string="Statements Sent")
+    clerk_statement_count = fields.Integer(compute="_compute_clerk_statement_count")
 
     def _compute_clerk_statement_count(self):
         counts = dict(self.env["clerk.statement.log"]._read_group(

@@ -14,7 +14,7 @@ class ResUsers(models.Model):
     _inherit = "res.users"
 
     clerk_team_ids = fields.Many2many("clerk.team", "clerk_team_member_rel", "user_id", "team_id",
-                                      string="Clerk Teams", groups="invoicing_clerk_tools.group_clerk")
+                                      string="Clerk Teams")
     clerk_open_count = fields.Integer(string="Open Items", compute="_compute_clerk_workload",
                                       help="Draft, and posted unpaid, invoices and bills assigned to the clerk.")
     clerk_open_amount = fields.Monetary(string="Open Amount", compute="_compute_clerk_workload",
