@@ -69,9 +69,10 @@ class TestOutsiders(GuestCommon):
             with self.assertRaises(AccessError):
                 self.partner_a.with_user(user).read(["clerk_reminder_log_ids"])
 
-    def addon_names(self, user, model, view_type):
+    def addon_names(self, user, model, view_type, view=None):
         """Names of the addon's fields, buttons and elements in a view as ``user`` gets it."""
-        arch = self.env[model].with_user(user).get_views([(False, view_type)])["views"][view_type]["arch"]
+        view_id = self.env.ref(view).id if view else False
+        arch = self.env[model].with_user(user).get_views([(view_id, view_type)])["views"][view_type]["arch"]
         return set(re.findall(r'name="((?:action_)?clerk_\w+)"', arch))
 
     def test_views_show_nothing_of_the_addon(self):
@@ -83,8 +84,15 @@ class TestOutsiders(GuestCommon):
                     allowed = {"clerk_ready_panel", "clerk_ready_to_post", "clerk_blocking_html"} \
                         if (model, view_type) == ("account.move", "form") else set()
                     self.assertEqual(self.addon_names(user, model, view_type) - allowed, set())
+            for view, view_type in (("account.view_invoice_tree", "list"),
+                                    ("account.view_in_invoice_bill_tree", "list"),
+                                    ("account.view_account_invoice_filter", "search")):
+                with self.subTest(user=user.login, view=view):
+                    self.assertEqual(self.addon_names(user, "account.move", view_type, view), set())
         self.assertEqual(self.addon_names(self.admin_outsider, "res.config.settings", "form"), set())
         self.assertIn("clerk_approval_rule_ids", self.addon_names(self.clerk, "account.move", "form"))
+        self.assertIn("clerk_match_status", self.addon_names(self.clerk, "account.move", "list",
+                                                              "account.view_in_invoice_bill_tree"))
         self.assertIn("clerk_match_policy", self.addon_names(self.env.user, "res.config.settings", "form"))
 
     def test_customer_invoice_lifecycle(self):
