@@ -36,10 +36,12 @@ from . import mail_activity
 from . import mail_mail
 from . import res_company
 from . import res_company_billing
+from . import res_company_documents
 from . import res_company_reminder
 from . import res_company_statement
 from . import res_config_settings
 from . import res_config_settings_billing
+from . import res_config_settings_documents
 from . import res_config_settings_reminder
 from . import res_config_settings_statement
 from . import res_partner_assignment

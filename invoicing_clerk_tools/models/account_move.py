@@ -15,12 +15,12 @@ class AccountMove(models.Model):
 
     clerk_ready_to_post = fields.Boolean(
         string="Ready to Post",
-        compute="_compute_clerk_blocking",
+        compute="_compute_clerk_blocking", compute_sudo=True,
         help="Nothing outstanding blocks posting: approvals, documents and bill checks are all cleared.",
     )
     clerk_blocking_html = fields.Html(
         string="Outstanding Before Posting",
-        compute="_compute_clerk_blocking",
+        compute="_compute_clerk_blocking", compute_sudo=True,
         sanitize=False,
     )
     clerk_override_ids = fields.One2many("clerk.post.override", "move_id", string="Emergency Postings")

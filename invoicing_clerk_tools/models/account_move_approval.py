@@ -34,10 +34,13 @@ class AccountMove(models.Model):
         string="Approval", compute="_compute_clerk_approval_state", store=True, index=True, copy=False,
         help="Where the document's latest sending for approval stands; empty when it was never sent "
              "(or its approvals were voided by a change).")
+    # Computed as superuser: the rules are the addon's records, which users outside its groups cannot read (the
+    # form shows the field to the addon's groups only).
     clerk_approval_rule_ids = fields.Many2many(
         "clerk.approval.rule", string="Approval Required", compute="_compute_clerk_approval_rules",
+        compute_sudo=True,
         help="The approval levels that apply to this draft now, in the order they are asked.")
-    clerk_approval_can_send = fields.Boolean(compute="_compute_clerk_approval_rules")
+    clerk_approval_can_send = fields.Boolean(compute="_compute_clerk_approval_rules", compute_sudo=True)
     clerk_approval_can_decide = fields.Boolean(
         string="Awaits My Approval", compute="_compute_clerk_approval_can_decide",
         search="_search_clerk_approval_can_decide",

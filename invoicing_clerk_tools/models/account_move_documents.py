@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..tools import documents
-from .ir_attachment import INVOICE_PDF_FIELDS, internal_writes
+from .ir_attachment import INVOICE_PDF_FIELDS
 
 
 class AccountMove(models.Model):
@@ -46,7 +46,8 @@ class AccountMove(models.Model):
 
         ``status``: ``required`` ``{category_id: mode}`` (the strictest mode among the rules requiring it),
         ``present`` (set of category ids with a current document), ``missing`` ``{category_id: mode}``,
-        ``approval_rule_ids`` (approval levels asked for the missing categories of "approval" rules).
+        ``approval_rule_ids`` (approval levels asked for the missing categories of "approval" rules),
+        ``keep`` (set of category ids that a rule keeping its documents once posted requires).
         One pass: the rules that apply (``clerk.move.rule.mixin._rules_for_moves``), then one grouped query
         on attachments.
         """
@@ -59,12 +60,15 @@ class AccountMove(models.Model):
         for move_id, rules in rules_by_move.items():
             modes = defaultdict(list)
             approval_of = defaultdict(set)
+            keep = set()
             for rule in (criteria[rule_id] for rule_id in rules.ids):
                 for category_id in rule["category_ids"]:
                     modes[category_id].append(rule["mode"])
                     if rule["mode"] == documents.APPROVAL:
                         approval_of[category_id].add(rule["approval_rule_id"])
-            required[move_id] = (modes, approval_of)
+                if rule["keep"]:
+                    keep.update(rule["category_ids"])
+            required[move_id] = (modes, approval_of, keep)
         present = defaultdict(set)
         groups = self.env["ir.attachment"].sudo()._read_group(
             [("res_model", "=", "account.move"), ("res_id", "in", list(required)),
@@ -73,7 +77,7 @@ class AccountMove(models.Model):
         for res_id, category_ids in groups:
             present[res_id].update(category_ids)
         result = {}
-        for move_id, (modes, approval_of) in required.items():
+        for move_id, (modes, approval_of, keep) in required.items():
             required_modes = {cid: documents.strongest_mode(mode_list) for cid, mode_list in modes.items()}
             missing = {cid: mode for cid, mode in required_modes.items() if cid not in present[move_id]}
             result[move_id] = {
@@ -83,6 +87,7 @@ class AccountMove(models.Model):
                 # A missing category under an approval rule asks its level, unless another rule blocks it anyway.
                 "approval_rule_ids": {rid for cid, mode in missing.items() if mode == documents.APPROVAL
                                       for rid in approval_of[cid]},
+                "keep": keep,
             }
         return result
 
@@ -196,16 +201,39 @@ class AccountMove(models.Model):
         posted = super()._post(soft=soft)
         posted_moves = posted.filtered(lambda m: m.state == "posted")
         if posted_moves:
-            Attachment = self.env["ir.attachment"].sudo()
-            to_retain = Attachment.search([
+            candidates = self.env["ir.attachment"].sudo().search([
                 ("res_model", "=", "account.move"), ("res_id", "in", posted_moves.ids),
                 ("clerk_retained", "=", False),
                 "|", ("clerk_category_id", "!=", False), ("res_field", "in", list(INVOICE_PDF_FIELDS)),
-            ])
-            if to_retain:
-                with internal_writes():
-                    to_retain.write({"clerk_retained": True})
+            ]) if posted_moves._clerk_keeps_anything() else None
+            if candidates:
+                candidates._clerk_retain()
         return posted
+
+    def _clerk_keeps_anything(self):
+        """Whether anything of these moves can be kept once posted: a company keeping printed invoices, a category
+        or a document rule keeping documents. Nothing is kept (and nothing is searched) until one is set up."""
+        if any(self.company_id.mapped("clerk_keep_invoice_pdf")):
+            return True
+        index = self.env["clerk.document.rule"]._rule_index()
+        if any((move.company_id.id, move.move_type) in index for move in self):
+            return True
+        return bool(self.env["clerk.document.category"]._clerk_kept_category_ids())
+
+    def _clerk_kept_documents(self, attachments):
+        """The attachments of ``attachments`` (of moves of ``self``, posted) kept for audit: documents of a category
+        kept once posted or that a document rule keeping its documents requires for their move, and the printed
+        invoice where its company keeps printed invoices."""
+        kept_categories = self.env["clerk.document.category"]._clerk_kept_category_ids()
+        moves = self.sudo()
+        moves.fetch(["company_id"])
+        keep_pdf = {move.id for move in moves if move.company_id.clerk_keep_invoice_pdf}
+        by_rule = {move_id: status["keep"] for move_id, status in moves._clerk_document_status().items()}
+        return attachments.filtered(lambda a: (
+            (a.res_field in INVOICE_PDF_FIELDS and a.res_id in keep_pdf)
+            or (a.clerk_category_id and (
+                a.clerk_category_id.id in kept_categories or a.clerk_category_id.id in by_rule.get(a.res_id, ())))
+        ))
 
     # ------------------------------------------------------------------ buttons
     def action_clerk_upload_document(self):

@@ -178,6 +178,8 @@ class AccountMove(models.Model):
         help="Not checked; matched (no finding); within tolerance (findings within tolerance, accepted or being "
              "resolved); exceptions (an open finding beyond tolerance).")
     clerk_exception_count = fields.Integer(string="Open Exceptions", compute="_compute_clerk_exception_count")
+    clerk_company_match_policy = fields.Selection(related="company_id.clerk_match_policy",
+                                                  string="Bill Check Exceptions")
 
     @api.depends("move_type", "clerk_match_date", "clerk_discrepancy_ids.state",
                  "clerk_discrepancy_ids.within_tolerance")

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import ormcache
 
 from ..tools import documents
 
@@ -28,6 +29,11 @@ class ClerkDocumentCategory(models.Model):
         help="Comma-separated words: a file arriving on an invoice or bill without a category (chatter, "
              "email) whose name contains one of them is filed in this category, e.g. 'delivery, POD'.")
     description = fields.Text(help="What belongs in this category, shown to clerks.")
+    keep_after_posting = fields.Boolean(
+        string="Kept Once Posted",
+        help="Documents of this category are kept for audit once their invoice or bill is posted: they cannot be "
+             "deleted or replaced, only superseded by a new version. Off: kept only where a document rule that "
+             "requires the category says so.")
 
     _code_company_unique = models.Constraint(
         "UNIQUE (code, company_id)",
@@ -58,6 +64,18 @@ class ClerkDocumentCategory(models.Model):
         result = super().write(vals)
         self.env.registry.clear_cache()
         return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    @api.model
+    @ormcache()
+    def _clerk_kept_category_ids(self):
+        """Ids of the categories whose documents are kept once posted (archived ones included); cached, cleared
+        when categories change."""
+        return frozenset(self.sudo().with_context(active_test=False).search([("keep_after_posting", "=", True)]).ids)
 
     def _allowed_types(self):
         self.ensure_one()

@@ -23,6 +23,10 @@ class ClerkDocumentRule(models.Model):
         help="Blocks Posting: the document cannot be posted until every required category is attached. "
              "Requires an Approval Level: a missing document sends the document to the approval level chosen "
              "below instead. Warning Only: a banner on the document, nothing is blocked.")
+    keep_documents = fields.Boolean(
+        string="Keep Once Posted", default=True,
+        help="The required documents are kept for audit once the document is posted: they cannot be deleted or "
+             "replaced, only superseded by a new version.")
     approval_rule_id = fields.Many2one(
         "clerk.approval.rule", string="Approval Level", check_company=True, ondelete="restrict",
         domain="[('clerk_missing_documents_only', '=', True)]",
@@ -58,4 +62,4 @@ class ClerkDocumentRule(models.Model):
 
     def _rule_extra_criteria(self):
         return {"mode": self.mode, "approval_rule_id": self.approval_rule_id.id,
-                "category_ids": tuple(self.category_ids.ids)}
+                "category_ids": tuple(self.category_ids.ids), "keep": self.keep_documents}

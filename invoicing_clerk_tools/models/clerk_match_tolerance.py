@@ -117,6 +117,23 @@ class ClerkMatchTolerance(models.Model):
                     tolerance.name))
 
     # ------------------------------------------------------------------ for the check
+    @api.model_create_multi
+    def create(self, vals_list):
+        """The first tolerance of a company whose bill check only reports switches its exceptions to block posting:
+        configuring tolerances says how far bills may differ, so beyond them is an exception (issue 10). A manager
+        may switch back to report only in the settings; later tolerances leave the setting alone."""
+        companies = self.env["res.company"].browse(
+            {vals.get("company_id") or self.env.company.id for vals in vals_list}).sudo()
+        reporting = companies.filtered(lambda c: c.clerk_match_policy == "report")
+        if reporting:
+            configured = self.sudo().with_context(active_test=False).search_fetch(
+                [("company_id", "in", reporting.ids)], ["company_id"]).company_id
+            reporting -= configured
+        tolerances = super().create(vals_list)
+        if reporting:
+            reporting.write({"clerk_match_policy": "block"})
+        return tolerances
+
     @api.model
     def _tolerance_sets(self, companies):
         """``{company_id: [(tolerance_id, partner_id, category_id)]}`` and the values of each tolerance, one query."""

@@ -36,7 +36,8 @@ def internal_writes():
 
 
 class IrAttachment(models.Model):
-    """Supporting documents: a category, versions, and retention once their invoice or bill is posted."""
+    """Supporting documents: a category, versions, and retention once their invoice or bill is posted (where a
+    category, a document rule or the company's printed invoice setting says so)."""
 
     _inherit = "ir.attachment"
 
@@ -53,8 +54,9 @@ class IrAttachment(models.Model):
         help="A newer version replaced this file; it is kept and remains downloadable.")
     clerk_retained = fields.Boolean(
         string="Retained", copy=False, readonly=True, index="btree_not_null",
-        help="Kept for audit: the invoice or bill it belongs to was posted. It cannot be deleted or have its "
-             "content replaced, only superseded by a new version.")
+        help="Kept for audit: the invoice or bill it belongs to was posted, and its category, a document rule or "
+             "the company's Keep Printed Invoices setting keeps it. It cannot be deleted or have its content "
+             "replaced, only superseded by a new version.")
 
     # ------------------------------------------------------------------ create
     @api.model_create_multi
@@ -89,18 +91,34 @@ class IrAttachment(models.Model):
         """Files arriving on a move without a category (chatter, email) get one when their name has a keyword.
 
         Only when the file passes the category's checks: a file that does not fit stays uncategorised
-        rather than being refused, since it arrived through a message.
+        rather than being refused, since it arrived through a message. Only where supporting documents are in
+        use: in companies that have a document rule, or on moves waiting for a requested document. Elsewhere
+        attachments stay as Odoo files them (names, access, replacement).
         """
         pending = [vals for vals in vals_list if vals.get("res_model") == "account.move" and vals.get("res_id")
                    and not vals.get("clerk_category_id") and not vals.get("res_field") and vals.get("name")
                    and vals.get("type", "binary") == "binary"]
         if not pending:
             return
+        ruled_companies = {company_id for company_id, _move_type in self.env["clerk.document.rule"]._rule_index()}
+        Move = self.env["account.move"].sudo()
+        moves = Move.browse({vals["res_id"] for vals in pending})
+        if ruled_companies:
+            moves = moves.exists()
+            unruled = moves.filtered(lambda m: m.company_id.id not in ruled_companies)
+        else:
+            unruled = moves
+        requested = {activity.res_id for activity in self.env["mail.activity"].sudo().search_fetch([
+            ("clerk_document_category_id", "!=", False), ("res_model", "=", "account.move"),
+            ("res_id", "in", unruled.ids)], ["res_id"])} if unruled else set()
+        if not ruled_companies and not requested:
+            return
         Category = self.env["clerk.document.category"].sudo()
         if not Category.search_count([("keywords", "!=", False)], limit=1):
             return
-        moves = self.env["account.move"].sudo().browse({vals["res_id"] for vals in pending}).exists()
-        companies = {move.id: move.company_id for move in moves if move.is_invoice(include_receipts=True)}
+        moves = moves.exists()
+        companies = {move.id: move.company_id for move in moves if move.is_invoice(include_receipts=True)
+                     and (move.company_id.id in ruled_companies or move.id in requested)}
         for vals in pending:
             company = companies.get(vals["res_id"])
             if not company:
@@ -227,20 +245,32 @@ class IrAttachment(models.Model):
 
     # ------------------------------------------------------------------ filing, versions
     def _clerk_after_filed(self):
-        """Categorised documents (and printed invoices) of moves: retain those of posted moves, close requests."""
+        """Categorised documents (and printed invoices) of moves: retain those of posted moves that are kept,
+        close requests."""
         moves = self.env["account.move"].sudo().browse(set(self.mapped("res_id"))).exists()
         moves.fetch(["state"])
         posted = {move.id for move in moves if move.state == "posted"}
         to_retain = self.filtered(lambda a: a.res_id in posted and not a.clerk_retained)
         if to_retain:
-            with internal_writes():
-                to_retain.sudo().write({"clerk_retained": True})
+            to_retain._clerk_retain()
         categorised = self.filtered("clerk_category_id")
         if categorised:
             arrived = defaultdict(list)
             for attachment in categorised:
                 arrived[attachment.res_id, attachment.clerk_category_id.id].append(attachment)
             self.env["mail.activity"]._clerk_close_document_requests(arrived)
+
+    def _clerk_retain(self):
+        """Retain the attachments of ``self`` (of posted moves) that a category, a document rule or the company's
+        printed invoice setting keeps (``account.move._clerk_kept_documents``); the others stay as Odoo has them."""
+        moves = self.env["account.move"].sudo().browse({attachment.res_id for attachment in self})
+        if not moves._clerk_keeps_anything():
+            return self.browse()
+        to_retain = moves._clerk_kept_documents(self)
+        if to_retain:
+            with internal_writes():
+                to_retain.sudo().write({"clerk_retained": True})
+        return to_retain
 
     def _clerk_new_version(self, raw, name=None):
         """Supersede this document with a new file: the new one takes its place, this one is kept (archived)."""

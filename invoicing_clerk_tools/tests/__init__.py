@@ -16,3 +16,4 @@ from . import test_statements
 from . import test_assignment
 from . import test_billing
 from . import test_history
+from . import test_guest

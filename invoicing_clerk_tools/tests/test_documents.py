@@ -34,6 +34,9 @@ class DocumentCommon(ClerkCommon):
         cls.env.user.group_ids = [Command.link(cls.env.ref("invoicing_clerk_tools.group_manager").id)]
         # These bills have no purchase order and repeat amounts: the bill check (its own tests) stays out of the way.
         cls.company.clerk_match_policy = "none"
+        # Retention is opt-in (issue 10): these tests keep the printed invoice and the shipped categories.
+        cls.company.clerk_keep_invoice_pdf = True
+        cls.env["clerk.document.category"].search([]).write({"keep_after_posting": True})
         cls.Category = cls.env["clerk.document.category"]
         cls.Rule = cls.env["clerk.document.rule"]
         cls.Attachment = cls.env["ir.attachment"]
@@ -139,6 +142,7 @@ class TestDocumentsOnMoves(DocumentCommon):
 
     def test_chatter_attachment_is_categorised_by_keyword_or_by_hand(self):
         move = self.bill()
+        self.make_doc_rule(name="Filing by name", apply_in_invoice=False, apply_out_refund=True, mode="warn")
         move.with_user(self.clerk).message_post(body="Here it is", attachments=[
             ("Delivery note 12.pdf", PDF), ("scan.pdf", PDF)])
         docs = self.docs(move)
@@ -161,6 +165,7 @@ class TestDocumentsOnMoves(DocumentCommon):
 
     def test_email_received_on_the_move(self):
         move = self.bill()
+        self.make_doc_rule(name="Filing by name", apply_in_invoice=False, apply_out_refund=True, mode="warn")
         message = EmailMessage()
         message["From"] = "vendor@example.com"
         message["To"] = "bills@example.com"
