@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import ormcache
 
 # Inside ``_post`` once the gate has let the moves through: only there may ``state`` become ``posted``. Context
 # variables, not the ORM context: an RPC caller can put anything in its context, not in these.
@@ -129,6 +130,7 @@ class AccountMove(models.Model):
 
     # ------------------------------------------------------------------ guards of write
     @api.model
+    @ormcache()
     def _clerk_guarded_fields(self):
         """The addon's fields on moves that nobody writes: computed states (no inverse) and system fields."""
         return frozenset(
@@ -159,15 +161,30 @@ class AccountMove(models.Model):
                 found.append(hint)
         return "; ".join(found)
 
+    def _clerk_refuse_guarded(self, names, moves_label):
+        raise UserError(self.env._(
+            "%(fields)s of %(moves)s cannot be written: Invoicing Clerk Tools computes them, %(hint)s.",
+            fields=", ".join(self._fields[name]._description_string(self.env) for name in sorted(names)),
+            moves=moves_label, hint=self._clerk_guard_hint(names)))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not _INTERNAL.get():
+            # A stored computed value given to create (or as a context default) would be kept as given.
+            guarded = self._clerk_guarded_fields()
+            given = {name for vals in vals_list for name in vals if name in guarded}
+            given |= {key[len("default_"):] for key in self.env.context
+                      if key.startswith("default_") and key[len("default_"):] in guarded}
+            if given:
+                self._clerk_refuse_guarded(given, self.env._("a new document"))
+        return super().create(vals_list)
+
     def write(self, vals):
         if not vals or _INTERNAL.get():
             return super().write(vals)
         guarded = self._clerk_guarded_fields() & vals.keys()
         if guarded:
-            raise UserError(self.env._(
-                "%(fields)s of %(moves)s cannot be written: Invoicing Clerk Tools computes them, %(hint)s.",
-                fields=", ".join(self._fields[name]._description_string(self.env) for name in sorted(guarded)),
-                moves=self._clerk_labels(), hint=self._clerk_guard_hint(guarded)))
+            self._clerk_refuse_guarded(guarded, self._clerk_labels())
         if vals.get("state") == "posted" and not _GATE_PASSED.get():
             self._clerk_check_state_write()
         if not self.env.su and POSTED_IDENTITY_FIELDS_SET & vals.keys():

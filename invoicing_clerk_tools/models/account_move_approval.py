@@ -195,7 +195,7 @@ class AccountMove(models.Model):
                 "type": "warning",
                 "title": self.env._("Sent for approval"),
                 "message": self.env._("%s must be approved before it can be posted: it was sent for approval.",
-                                      ", ".join(to_send.mapped("display_name"))),
+                                      to_send._clerk_labels()),
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
@@ -207,18 +207,18 @@ class AccountMove(models.Model):
         moves = self._clerk_moves_to_gate()
         if moves != self:
             raise UserError(self.env._("Only draft invoices and bills can be sent for approval, not %s.",
-                                       ", ".join((self - moves).mapped("display_name"))))
+                                       (self - moves)._clerk_labels()))
         busy = moves.filtered(lambda m: m.clerk_approval_state in (approval.PENDING, approval.APPROVED))
         if busy:
             raise UserError(self.env._(
                 "%s was already sent for approval. A Clerk Manager can re-evaluate it with the current rules.",
-                ", ".join(busy.mapped("display_name"))))
+                busy._clerk_labels()))
         rules = self.env["clerk.approval.rule"]._rules_for_moves(moves)
         unneeded = moves.filtered(lambda m: m.id not in rules)
         rejected_unneeded = unneeded.filtered(lambda m: m.clerk_approval_state == approval.REJECTED)
         if unneeded - rejected_unneeded:
             raise UserError(self.env._("No approval rule applies to %s: it can be posted as it is.",
-                                       ", ".join((unneeded - rejected_unneeded).mapped("display_name"))))
+                                       (unneeded - rejected_unneeded)._clerk_labels()))
         moves._clerk_send_for_approval(rules, self.env.user)
         return True
 
@@ -243,13 +243,13 @@ class AccountMove(models.Model):
                 eligible = approvers if rule.allow_self_approval else approvers - requester
                 if rule.approver_kind == "field" and not approvers:
                     errors.append(_("%(move)s, level %(level)s: its approver is the %(field)s of the document, "
-                                    "which is empty: fill in %(field)s.", move=move.display_name, level=rule.name,
+                                    "which is empty: fill in %(field)s.", move=move._clerk_label(), level=rule.name,
                                     field=rule.approver_field_id.field_description))
                 elif approval.approvers_short_of(rule.min_approvals, len(eligible)):
                     errors.append(_(
                         "%(move)s, level %(level)s needs %(needed)s approvals but only %(count)s approvers other "
                         "than %(requester)s can give one: someone else must send it, or a Clerk Manager must add "
-                        "approvers to the rule.", move=move.display_name, level=rule.name,
+                        "approvers to the rule.", move=move._clerk_label(), level=rule.name,
                         needed=rule.min_approvals, count=len(eligible), requester=requester.name))
                 label = rule._approvers_label()
                 if rule.approver_kind == "field":
@@ -456,7 +456,7 @@ class AccountMove(models.Model):
         moves = self._clerk_moves_to_gate()
         if moves != self:
             raise UserError(self.env._("Only draft invoices and bills can be re-evaluated, not %s.",
-                                       ", ".join((self - moves).mapped("display_name"))))
+                                       (self - moves)._clerk_labels()))
         self.check_access("write")
         current = moves._clerk_current_requests()
         requester_of = {request.move_id.id: request.requester_id for request in current}

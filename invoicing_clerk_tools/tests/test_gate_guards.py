@@ -133,6 +133,27 @@ class TestComputedStates(GuardCommon):
         with self.assertRaisesRegex(UserError, "Billing Details Complete of .* cannot be written"):
             self.partner_a.with_user(self.manager).write({"clerk_billing_complete": True})
 
+    def test_computed_states_cannot_be_given_at_creation(self):
+        Move = self.env["account.move"].with_user(self.clerk)
+        values = {"move_type": "out_invoice", "partner_id": self.partner_a.id, "invoice_line_ids": [
+            Command.create({"name": "Consulting", "quantity": 1, "price_unit": 5000.0, "tax_ids": [Command.clear()]})]}
+        with self.assertRaisesRegex(UserError, "Approval of a new document cannot be written"):
+            Move.create({**values, "clerk_approval_state": "approved"})
+        with self.assertRaisesRegex(UserError, "Approval of a new document cannot be written"):
+            Move.with_context(default_clerk_approval_state="approved").create(values)
+        with self.assertRaisesRegex(UserError, "Match Status of a new document cannot be written"):
+            Move.create({**values, "move_type": "in_invoice", "clerk_match_status": "matched"})
+
+    def test_lines_cannot_post_their_move(self):
+        move = self.held(sent=True)
+        with self.assertRaisesRegex(UserError, "status of the lines of .*5,000.00.* cannot be written"):
+            move.line_ids.with_user(self.clerk).write({"parent_state": "posted"})
+        with self.assertRaisesRegex(UserError, "status of the lines of .* cannot be written"):
+            move.with_user(self.clerk).write({"invoice_line_ids": [Command.create({
+                "name": "More", "quantity": 1, "price_unit": 1.0, "parent_state": "posted"})]})
+        self.assert_untouched(move)
+        self.assertEqual(set(move.line_ids.mapped("parent_state")), {"draft"})
+
     def test_ordinary_fields_still_write(self):
         move = self.held(sent=True)
         move.with_user(self.clerk).write({"narration": "<p>Note</p>", "clerk_user_id": self.clerk_2.id})
