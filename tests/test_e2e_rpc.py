@@ -1,10 +1,14 @@
 """End to end: a real Odoo server with the addon and its demo data, used over its external API."""
 
+import base64
 import json
+import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+import uuid
 import xmlrpc.client
 from http.cookiejar import CookieJar
 
@@ -87,3 +91,174 @@ def test_aging_download_over_http(server):
     assert response.status == 200
     assert "spreadsheetml" in response.headers["Content-Type"]
     assert response.read(2) == b"PK"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The posting gate holds for every write (issue 10): bypasses tried over XML-RPC as an Invoicing Clerk and as a
+# Billing Approver. What they rely on is configured here over RPC (the demo's defaults may change).
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+TRIERS = ["clerk", "approver"]
+
+
+def configure_gate(server):
+    """As the Clerk Manager: an approval rule on the invoices of one customer (approved by the manager), a
+    document category that a warning-only rule asks of one vendor's bills; as admin: a second company."""
+    admin, manager = rpc(server, "admin"), rpc(server, "manager")
+    uid = {login: admin("res.users", "search", [("login", "=", login)])[0]
+           for login in ("clerk", "approver", "manager")}
+    customer = manager("res.partner", "create", {"name": "E2E Gate Customer", "email": "gate@example.com"})
+    other_customer = manager("res.partner", "create", {"name": "E2E Gate Other Customer"})
+    vendor = manager("res.partner", "create", {"name": "E2E Gate Vendor"})
+    rule = manager("clerk.approval.rule", "create", {
+        "name": "E2E gate: invoices of one customer", "apply_out_invoice": True, "approver_kind": "users",
+        "approver_user_ids": [(6, 0, [uid["manager"]])], "partner_ids": [(6, 0, [customer])]})
+    category = manager("clerk.document.category", "create", {"name": "E2E vendor original"})
+    manager("clerk.document.rule", "create", {
+        "name": "E2E gate: vendor original", "apply_in_invoice": True, "mode": "warn",
+        "category_ids": [(6, 0, [category])], "partner_ids": [(6, 0, [vendor])]})
+    company = admin("res.users", "read", [uid["manager"]], ["company_id"])[0]["company_id"][0]
+    currency = admin("res.company", "read", [company], ["currency_id"])[0]["currency_id"][0]
+    other_currency = admin("res.currency", "search", [("id", "!=", currency)], limit=1,
+                           context={"active_test": False})[0]
+    other_company = admin("res.company", "create", {"name": f"E2E Gate Elsewhere {uuid.uuid4().hex[:6]}"})
+    return {"uid": uid, "customer": customer, "other_customer": other_customer, "vendor": vendor, "rule": rule,
+            "category": category, "other_currency": other_currency, "other_company": other_company}
+
+
+@pytest.fixture(scope="module")
+def gate(server):
+    return configure_gate(server)
+
+
+def refused(call, match, *args, **kwargs):
+    with pytest.raises(xmlrpc.client.Fault, match=match):
+        call(*args, **kwargs)
+
+
+def move_facts(call, move):
+    return call("account.move", "read", [move], ["state", "name", "posted_before", "move_type", "partner_id",
+                                                 "currency_id", "company_id", "clerk_approval_state"])[0]
+
+
+@pytest.mark.parametrize("login", TRIERS)
+def test_gate_holds_for_every_write_over_xmlrpc(server, gate, login):
+    call = rpc(server, login)
+    move = call("account.move", "create", {
+        "move_type": "out_invoice", "partner_id": gate["customer"], "ref": f"E2E gate {login}",
+        "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 5000.0})]})
+
+    def bypasses():
+        refused(call, "cannot be posted by writing its status", "account.move", "write", [move], {"state": "posted"})
+        refused(call, "cannot be written", "account.move", "write", [move], {"clerk_approval_state": "approved"})
+        refused(call, "cannot become a journal entry", "account.move", "write", [move], {"move_type": "entry"})
+        refused(call, "cannot be written", "account.move", "write", [move], {"clerk_ready_to_post": True})
+
+    bypasses()
+    facts = move_facts(call, move)
+    assert (facts["state"], facts["posted_before"], facts["move_type"], facts["clerk_approval_state"]) == (
+        "draft", False, "out_invoice", False)
+    assert facts["name"] in (False, "/")
+    call("account.move", "action_post", [move])  # sends it for approval instead of posting it
+    assert move_facts(call, move)["clerk_approval_state"] == "pending"
+    bypasses()
+    refused(call, r"E2E Gate Customer.*Waiting for approval", "account.move", "action_post", [move])
+    refused(call, "cannot approve or reject", "account.move", "clerk_approve", [move])
+    facts = move_facts(call, move)
+    assert (facts["state"], facts["move_type"], facts["clerk_approval_state"]) == ("draft", "out_invoice", "pending")
+
+    # The right way: the rule's approver approves, the gate lets it through; what it is stays fixed once posted.
+    rpc(server, "manager")("account.move", "clerk_approve", [move])
+    call("account.move", "action_post", [move])
+    posted = move_facts(call, move)
+    assert posted["state"] == "posted" and posted["name"] not in (False, "/")
+    for name, value in {"move_type": "out_refund", "partner_id": gate["other_customer"],
+                        "currency_id": gate["other_currency"], "company_id": gate["other_company"]}.items():
+        refused(call, f"of {re.escape(posted['name'])}.* cannot be changed: it was posted", "account.move", "write",
+                [move], {name: value}, context={"skip_readonly_check": True})
+    refused(call, "cannot be written", "account.move", "write", [move], {"clerk_approval_state": False})
+    assert move_facts(call, move) == posted
+
+
+@pytest.mark.parametrize("login", TRIERS)
+def test_entry_detour_does_not_post_an_unapproved_invoice(server, gate, login):
+    """Issue 10: invoice to entry, post, back to invoice."""
+    call = rpc(server, login)
+    held = call("account.move", "create", {
+        "move_type": "out_invoice", "partner_id": gate["customer"], "ref": f"E2E detour {login}",
+        "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 5000.0})]})
+    refused(call, "cannot become a journal entry", "account.move", "write", [held], {"move_type": "entry"})
+    # Nothing holds this one: it may become an entry, but once posted it stays an entry.
+    free = call("account.move", "create", {
+        "move_type": "out_invoice", "partner_id": gate["other_customer"], "ref": f"E2E detour free {login}",
+        "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 10.0})]})
+    call("account.move", "write", [free], {"move_type": "entry"})
+    call("account.move", "action_post", [free])
+    refused(call, "Type of .* cannot be changed", "account.move", "write", [free], {"move_type": "out_invoice"})
+    assert [move_facts(call, m)[key] for m in (held, free) for key in ("state", "move_type")] == [
+        "draft", "out_invoice", "posted", "entry"]
+
+
+@pytest.mark.parametrize("login", TRIERS)
+def test_retained_document_cannot_be_moved_or_hidden_over_xmlrpc(server, gate, login):
+    clerk, call, manager = rpc(server, "clerk"), rpc(server, login), rpc(server, "manager")
+    bill = clerk("account.move", "create", {
+        "move_type": "in_invoice", "partner_id": gate["vendor"], "ref": f"E2E-DOC-{login}",
+        "invoice_date": time.strftime("%Y-%m-%d"),
+        "invoice_line_ids": [(0, 0, {"name": "Paper", "quantity": 1, "price_unit": 50.0})]})
+    document = clerk("ir.attachment", "create", {
+        "name": "original.pdf", "datas": base64.b64encode(PDF).decode(), "res_model": "account.move",
+        "res_id": bill, "clerk_category_id": gate["category"]})
+    clerk("account.move", "action_post", [bill])
+    number = move_facts(clerk, bill)["name"]
+    fields_ = ["res_model", "res_id", "res_field", "company_id", "clerk_category_id", "checksum", "clerk_retained"]
+    before = manager("ir.attachment", "read", [document], fields_)[0]
+    assert before["clerk_retained"], "a document a document rule asks for is kept once its bill is posted"
+    other = clerk("account.move", "create", {"move_type": "in_invoice", "partner_id": gate["vendor"]})
+    for values in ({"res_field": "invoice_pdf_report_file"}, {"res_id": other},
+                   {"res_model": "res.partner", "res_id": gate["vendor"]}, {"company_id": gate["other_company"]},
+                   {"clerk_category_id": False}, {"datas": base64.b64encode(b"%PDF-1.4 other").decode()}):
+        refused(call, f"original.pdf belongs to {re.escape(number)}.* is kept for audit", "ir.attachment", "write",
+                [document], values)
+    refused(call, "kept for audit", "ir.attachment", "unlink", [document])
+    assert manager("ir.attachment", "read", [document], fields_)[0] == before
+    documents = manager("account.move", "read", [bill], ["clerk_document_ids"])[0]["clerk_document_ids"]
+    assert document in documents
+
+
+def test_two_approvers_at_once_over_xmlrpc(server, gate):
+    """Issue 10: two approvers of a level needing both, approving at the same moment: the level ends approved."""
+    manager = rpc(server, "manager")
+    customer = manager("res.partner", "create", {"name": "E2E Race Customer"})
+    manager("clerk.approval.rule", "create", {
+        "name": "E2E race: both approve", "apply_out_invoice": True, "approver_kind": "users", "min_approvals": 2,
+        "approver_user_ids": [(6, 0, [gate["uid"]["approver"], gate["uid"]["manager"]])],
+        "partner_ids": [(6, 0, [customer])]})
+    clerk = rpc(server, "clerk")
+    for attempt in range(3):
+        move = clerk("account.move", "create", {
+            "move_type": "out_invoice", "partner_id": customer, "ref": f"E2E race {attempt}",
+            "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 100.0})]})
+        clerk("account.move", "action_clerk_send_for_approval", [move])
+        barrier, errors = threading.Barrier(2), []
+
+        def approve(login, move=move, barrier=barrier, errors=errors):
+            call = rpc(server, login)
+            barrier.wait(timeout=30)
+            try:
+                call("account.move", "clerk_approve", [move])
+            except xmlrpc.client.Fault as fault:
+                errors.append(fault.faultString[-300:])
+
+        threads = [threading.Thread(target=approve, args=(login,)) for login in ("approver", "manager")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert errors == []
+        facts = move_facts(clerk, move)
+        assert facts["clerk_approval_state"] == "approved", f"attempt {attempt}: {facts}"
+        decisions = manager("clerk.approval.decision", "search_count", [("move_id", "=", move)])
+        assert decisions == 2
+        clerk("account.move", "action_post", [move])
+        assert move_facts(clerk, move)["state"] == "posted"

@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools import approval
 
@@ -15,8 +16,8 @@ _WATCHED = contextvars.ContextVar("clerk_approval_watched", default=frozenset())
 _POSTING = contextvars.ContextVar("clerk_approval_posting", default=frozenset())
 
 # What matters for an approval: a change to any of these after sending voids the approvals.
-SNAPSHOT_FIELDS = ("partner_id", "currency_id", "journal_id", "invoice_date", "invoice_date_due", "date",
-                   "amount_total", "amount_total_signed")
+SNAPSHOT_FIELDS = ("move_type", "company_id", "partner_id", "currency_id", "journal_id", "invoice_date",
+                   "invoice_date_due", "date", "amount_total", "amount_total_signed")
 
 
 class AccountMove(models.Model):
@@ -197,7 +198,7 @@ class AccountMove(models.Model):
                 "type": "warning",
                 "title": self.env._("Sent for approval"),
                 "message": self.env._("%s must be approved before it can be posted: it was sent for approval.",
-                                      ", ".join(to_send.mapped("display_name"))),
+                                      to_send._clerk_labels()),
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
@@ -209,18 +210,18 @@ class AccountMove(models.Model):
         moves = self._clerk_moves_to_gate()
         if moves != self:
             raise UserError(self.env._("Only draft invoices and bills can be sent for approval, not %s.",
-                                       ", ".join((self - moves).mapped("display_name"))))
+                                       (self - moves)._clerk_labels()))
         busy = moves.filtered(lambda m: m.clerk_approval_state in (approval.PENDING, approval.APPROVED))
         if busy:
             raise UserError(self.env._(
                 "%s was already sent for approval. A Clerk Manager can re-evaluate it with the current rules.",
-                ", ".join(busy.mapped("display_name"))))
+                busy._clerk_labels()))
         rules = self.env["clerk.approval.rule"]._rules_for_moves(moves)
         unneeded = moves.filtered(lambda m: m.id not in rules)
         rejected_unneeded = unneeded.filtered(lambda m: m.clerk_approval_state == approval.REJECTED)
         if unneeded - rejected_unneeded:
             raise UserError(self.env._("No approval rule applies to %s: it can be posted as it is.",
-                                       ", ".join((unneeded - rejected_unneeded).mapped("display_name"))))
+                                       (unneeded - rejected_unneeded)._clerk_labels()))
         moves._clerk_send_for_approval(rules, self.env.user)
         return True
 
@@ -245,13 +246,13 @@ class AccountMove(models.Model):
                 eligible = approvers if rule.allow_self_approval else approvers - requester
                 if rule.approver_kind == "field" and not approvers:
                     errors.append(_("%(move)s, level %(level)s: its approver is the %(field)s of the document, "
-                                    "which is empty: fill in %(field)s.", move=move.display_name, level=rule.name,
+                                    "which is empty: fill in %(field)s.", move=move._clerk_label(), level=rule.name,
                                     field=rule.approver_field_id.field_description))
                 elif approval.approvers_short_of(rule.min_approvals, len(eligible)):
                     errors.append(_(
                         "%(move)s, level %(level)s needs %(needed)s approvals but only %(count)s approvers other "
                         "than %(requester)s can give one: someone else must send it, or a Clerk Manager must add "
-                        "approvers to the rule.", move=move.display_name, level=rule.name,
+                        "approvers to the rule.", move=move._clerk_label(), level=rule.name,
                         needed=rule.min_approvals, count=len(eligible), requester=requester.name))
                 label = rule._approvers_label()
                 if rule.approver_kind == "field":
@@ -303,9 +304,35 @@ class AccountMove(models.Model):
             raise UserError(self.env._("A rejection needs a reason: fill in the Reason field."))
         return self._clerk_decide("reject", reason)
 
+    def _clerk_lock_decisions(self):
+        """Serialise the decisions on ``self``: one at a time per document, each seeing the ones before it.
+
+        Takes the current requests of the moves by updating them (their write date) before anything is read.
+        A second decision on the same document waits for the first transaction; once that one commits, the
+        database refuses the second (``could not serialize access due to concurrent update``, the transaction
+        being REPEATABLE READ), and Odoo runs the call again (``odoo.service.model.retrying``, used by every
+        RPC and web request), this time seeing the first decision: two approvers at once end with the level
+        approved once, and one approver clicking twice gets one decision. The unique constraints of
+        ``clerk.approval.decision`` hold even without this.
+        """
+        if not self.ids:
+            return
+        Request = self.env["clerk.approval.request"]
+        Request.flush_model()
+        self.env.cr.execute(SQL(
+            """UPDATE clerk_approval_request SET write_date = %(now)s, write_uid = %(uid)s
+                WHERE id IN (SELECT id FROM clerk_approval_request WHERE move_id IN %(moves)s AND is_current
+                              ORDER BY id FOR UPDATE)""",
+            now=self.env.cr.now(), uid=self.env.uid, moves=tuple(self._origin.ids)))
+        Request.invalidate_model()
+        self.env["clerk.approval.decision"].invalidate_model()
+        self.invalidate_recordset(["clerk_approval_state", "clerk_approval_request_ids",
+                                   "clerk_approval_decision_ids"])
+
     def _clerk_decide(self, decision, comment):
         _ = self.env._
         self.check_access("read")
+        self._clerk_lock_decisions()
         user = self.env.user
         requests = self._clerk_current_requests()
         substituted = self.env["clerk.approval.substitute"]._substituted_by(user)
@@ -316,10 +343,17 @@ class AccountMove(models.Model):
         refused = self.filtered(lambda m: m.id not in by_move)
         if refused:
             waiting = requests.filtered(lambda r: r.state == approval.PENDING and r.move_id in refused)
+            mine = waiting.decision_ids.filtered(lambda d: d.user_id == user)
+            if mine:
+                raise AccessError(_(
+                    "You already decided on %(moves)s (%(decisions)s): a decision counts once. Waiting for: "
+                    "%(who)s.", moves=mine.move_id._clerk_labels(),
+                    decisions="; ".join(f"{d.level}: {d._summary()}" for d in mine),
+                    who="; ".join(f"{r.name} ({r.approvers_label})" for r in waiting)))
             raise AccessError(_(
                 "You cannot approve or reject %(moves)s: only an approver of the level waiting for approval (or "
                 "their substitute) can, who has not decided yet, and not the person who sent it unless the level "
-                "allows it. Waiting for: %(who)s.", moves=", ".join(refused.mapped("display_name")),
+                "allows it. Waiting for: %(who)s.", moves=refused._clerk_labels(),
                 who="; ".join(f"{r.name} ({r.approvers_label})" for r in waiting) or _("nobody")))
         now = fields.Datetime.now()
         self.env["clerk.approval.decision"].sudo().create([{
@@ -425,7 +459,7 @@ class AccountMove(models.Model):
         moves = self._clerk_moves_to_gate()
         if moves != self:
             raise UserError(self.env._("Only draft invoices and bills can be re-evaluated, not %s.",
-                                       ", ".join((self - moves).mapped("display_name"))))
+                                       (self - moves)._clerk_labels()))
         self.check_access("write")
         current = moves._clerk_current_requests()
         requester_of = {request.move_id.id: request.requester_id for request in current}
@@ -471,8 +505,11 @@ class AccountMove(models.Model):
     def _clerk_approval_snapshot(self):
         """The facts that matter for an approval, as comparable text, per move."""
         snapshot = {}
+        move_types = dict(self._fields["move_type"]._description_selection(self.env))
         for move in self.sudo():
             facts = {
+                "move_type": move_types.get(move.move_type),
+                "company_id": move.company_id.display_name,
                 "partner_id": move.partner_id.display_name,
                 "currency_id": move.currency_id.name,
                 "journal_id": move.journal_id.display_name,

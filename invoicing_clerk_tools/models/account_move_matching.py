@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import matching
+from .account_move import internal_move_writes
 
 # Inside a save (create/write) of moves, or inside the check itself: nested saves do not check again.
 # Context variables, not the ORM context: an RPC caller cannot set them.
@@ -280,8 +281,9 @@ class AccountMove(models.Model):
             findings = moves._clerk_match_findings()
             self.env["clerk.discrepancy"].sudo()._record_findings(moves, findings)
             # Only the date of the check changes: no invoice synchronisation or balance check is needed.
-            moves.with_context(check_move_validity=False, skip_invoice_sync=True).write(
-                {"clerk_match_date": fields.Datetime.now()})
+            with internal_move_writes():
+                moves.with_context(check_move_validity=False, skip_invoice_sync=True).write(
+                    {"clerk_match_date": fields.Datetime.now()})
         finally:
             _SAVING.reset(token)
 

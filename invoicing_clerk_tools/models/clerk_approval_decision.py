@@ -25,6 +25,14 @@ class ClerkApprovalDecision(models.Model):
     comment = fields.Text(readonly=True, help="The approver's comment; for a rejection, its reason.")
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
 
+    # One decision per person and level, whoever clicks: the database refuses a second one even if two
+    # transactions decide at the same moment (decisions are also serialised, see ``_clerk_lock_decisions``).
+    _request_user_unique = models.Constraint(
+        "UNIQUE(request_id, user_id)", "You already decided on this approval level: a decision counts once.")
+    _request_approver_unique = models.Constraint(
+        "UNIQUE(request_id, approver_id)",
+        "A decision was already recorded for this approver on this approval level: a decision counts once.")
+
     @api.depends("user_id", "approver_id")
     def _compute_is_substitute(self):
         for decision in self:

@@ -20,7 +20,8 @@ PROTECTED_FIELDS = frozenset({
 })
 # What replaces the content of an attachment, or moves it away from its document.
 CONTENT_FIELDS = frozenset({"datas", "raw", "db_datas", "url", "type", "store_fname"})
-PARENT_FIELDS = frozenset({"res_model", "res_id"})
+# Where an attachment belongs (its record, the record's field, its company): a retained one stays where it is.
+PARENT_FIELDS = frozenset({"res_model", "res_id", "res_field", "company_id"})
 # The printed invoice of a move (the stored PDF of Odoo's invoice report).
 INVOICE_PDF_FIELDS = ("invoice_pdf_report_file",)
 
@@ -220,6 +221,10 @@ class IrAttachment(models.Model):
         touched = (CONTENT_FIELDS | PARENT_FIELDS | {"clerk_category_id"}) & vals.keys()
         if vals.get("public"):
             touched = touched | {"public"}
+        if "res_field" in touched and not vals["res_field"]:
+            # Detached from a field (Odoo does it to the printed invoice on reset to draft): it stays on its
+            # record, visible with the other attachments. Set to a field, it would be hidden from them.
+            touched = touched - {"res_field"}
         if not touched:
             return
         retained = self._clerk_retained_records()
@@ -230,18 +235,40 @@ class IrAttachment(models.Model):
             digest = hashlib.sha1(self._clerk_content_of(vals)).hexdigest()
             if all(att.checksum == digest for att in retained.sudo()):
                 return
+        unchanged = retained.sudo().filtered(lambda att: all(
+            att._clerk_same_value(name, vals[name]) for name in touched))
+        if unchanged == retained:
+            # The same values written again (a form saving what it shows) change nothing.
+            return
         raise UserError(self.env._(
-            "%(names)s belongs to a posted invoice or bill and is kept for audit: it cannot be replaced, moved, "
-            "re-categorised or made public. Upload a new version instead (the current one is kept).",
-            names=", ".join(retained.sudo().mapped("name"))))
+            "%(names)s belongs to %(moves)s and is kept for audit since it was posted: it cannot be replaced, "
+            "moved to another record or field, re-categorised or made public. Upload a new version instead (the "
+            "current one is kept).", names=", ".join(retained.sudo().mapped("name")),
+            moves=retained._clerk_moves_label()))
+
+    def _clerk_same_value(self, name, value):
+        if name in CONTENT_FIELDS:
+            return False
+        field = self._fields[name]
+        current = self[name]
+        if field.type == "many2one":
+            return current.id == (value.id if isinstance(value, models.BaseModel) else (value or False))
+        return (current or False) == (value or False)
+
+    def _clerk_moves_label(self):
+        """The invoices and bills these attachments belong to, as their refusals name them."""
+        moves = self.env["account.move"].sudo().browse(
+            {att.res_id for att in self.sudo() if att.res_model == "account.move" and att.res_id}).exists()
+        return moves._clerk_labels() or self.env._("a posted invoice or bill")
 
     @api.ondelete(at_uninstall=False)
     def _clerk_unlink_except_retained(self):
         retained = self._clerk_retained_records()
         if retained:
             raise UserError(self.env._(
-                "%s belongs to a posted invoice or bill and is kept for audit: it cannot be deleted. Upload a new "
-                "version instead (the current one is kept).", ", ".join(retained.sudo().mapped("name"))))
+                "%(names)s belongs to %(moves)s and is kept for audit since it was posted: it cannot be deleted. "
+                "Upload a new version instead (the current one is kept).",
+                names=", ".join(retained.sudo().mapped("name")), moves=retained._clerk_moves_label()))
 
     # ------------------------------------------------------------------ filing, versions
     def _clerk_after_filed(self):

@@ -16,6 +16,17 @@ class ResPartner(models.Model):
         "the EU, for a company in the EU) and payment terms are all filled in.")
     clerk_billing_issues = fields.Char(string="Billing Details Missing", compute="_compute_clerk_billing")
 
+    def write(self, vals):
+        computed = {"clerk_billing_complete", "clerk_billing_issues"} & vals.keys()
+        if computed:
+            raise UserError(self.env._(
+                "%(fields)s of %(partners)s cannot be written: Invoicing Clerk Tools computes them from the "
+                "customer's billing details; complete the invoicing address, billing e-mail, VAT number or payment "
+                "terms instead.",
+                fields=", ".join(self._fields[name]._description_string(self.env) for name in sorted(computed)),
+                partners=", ".join(self.mapped("display_name"))))
+        return super().write(vals)
+
     @api.model
     def _clerk_billing_labels(self):
         return {

@@ -12,6 +12,8 @@ from . import test_reminder_mail
 from . import test_reminders
 from . import test_ui
 from . import test_workspace
+from . import test_gate_guards
+from . import test_approval_concurrency
 from . import test_statements
 from . import test_assignment
 from . import test_billing
