@@ -1,5 +1,6 @@
 import contextvars
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -32,6 +33,16 @@ def internal_move_writes():
         _INTERNAL.reset(token)
 
 
+class BlockingReason(NamedTuple):
+    """Something that blocks posting a move: what it is, and who can clear it (as text, may be empty)."""
+
+    message: str
+    who: str = ""
+
+    def __str__(self):
+        return f"{self.message} ({self.who})" if self.who else self.message
+
+
 class AccountMove(models.Model):
     """The one gate before posting.
 
@@ -58,9 +69,7 @@ class AccountMove(models.Model):
     def _clerk_blocking_reasons(self):
         """What still blocks posting each move of ``self``.
 
-        Returns ``{move_id: [reason, ...]}`` for every move, a reason being a dict
-        with ``code`` (a short key), ``message`` (for people), ``who`` (the
-        users or group who can clear it, as text) and ``action`` (what clears it).
+        Returns ``{move_id: [BlockingReason, ...]}`` for every move.
         Extensions must evaluate in batch: one query per kind of reason for the
         whole recordset, never one per move.
         """
@@ -96,10 +105,7 @@ class AccountMove(models.Model):
 
     def _clerk_reason_lines(self, reasons_by_move):
         self.ensure_one()
-        return [
-            reason["message"] + (f" ({reason['who']})" if reason.get("who") else "")
-            for reason in reasons_by_move.get(self.id, [])
-        ]
+        return [str(reason) for reason in reasons_by_move.get(self.id, [])]
 
     def _clerk_format_reasons(self, reasons_by_move):
         """One text listing every reason per move, for the error of ``_post``."""
@@ -260,7 +266,7 @@ class AccountMove(models.Model):
             "company_id": move.company_id.id,
             "user_id": user.id,
             "reason": reason,
-            "bypassed": "\n".join(r["message"] for r in reasons_by_move[move.id]),
+            "bypassed": "\n".join(r.message for r in reasons_by_move[move.id]),
         } for move in self])
         for move, override in zip(self, overrides, strict=True):
             move.message_post(body=Markup("%s<br/>%s<br/>%s") % (

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools import approval
+from .account_move import BlockingReason
 
 # Moves being compared for invalidation, and moves being posted (past the gate). Context variables,
 # not the ORM context: an RPC caller can put anything in its context, not in these.
@@ -134,12 +135,8 @@ class AccountMove(models.Model):
             rules_by_move = self.env["clerk.approval.rule"]._rules_for_moves(never_sent)
             for move in never_sent.filtered(lambda m: m.id in rules_by_move):
                 for rule in rules_by_move[move.id]:
-                    result[move.id].append({
-                        "code": "approval_required",
-                        "message": _("Approval required (not sent yet): level %s", rule.name),
-                        "who": rule._approvers_label(),
-                        "action": "action_clerk_send_for_approval",
-                    })
+                    result[move.id].append(BlockingReason(
+                        _("Approval required (not sent yet): level %s", rule.name), rule._approvers_label()))
         sent = moves.filtered(lambda m: m.clerk_approval_state in (approval.PENDING, approval.REJECTED))
         if sent:
             for request in sent._clerk_current_requests():
@@ -155,13 +152,8 @@ class AccountMove(models.Model):
                                 reason=rejection.comment)
                 else:
                     continue
-                result[request.move_id.id].append({
-                    "code": f"approval_{request.state}",
-                    "message": message,
-                    "who": request.approvers_label if request.state != approval.REJECTED else "",
-                    "action": ("clerk_approve" if request.state == approval.PENDING
-                               else "action_clerk_send_for_approval"),
-                })
+                who = request.approvers_label if request.state != approval.REJECTED else ""
+                result[request.move_id.id].append(BlockingReason(message, who))
         return result
 
     def _post(self, soft=True):

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..tools import documents
+from .account_move import BlockingReason
 from .ir_attachment import INVOICE_PDF_FIELDS
 
 
@@ -166,13 +167,8 @@ class AccountMove(models.Model):
                    for move_id, status in statuses.items()}
         for move_id, category_ids in blocked.items():
             if category_ids:
-                result[move_id].append({
-                    "code": "documents_missing",
-                    "message": _("Supporting documents missing: %s", ", ".join(
-                        Category.browse(category_ids).mapped("name"))),
-                    "who": "",
-                    "action": "action_clerk_upload_document",
-                })
+                result[move_id].append(BlockingReason(_("Supporting documents missing: %s", ", ".join(
+                        Category.browse(category_ids).mapped("name")))))
         # Approval rules: before sending, the approval reasons already ask for the level. After sending, a
         # document that went missing (or a rule added since) needs that level too: sending is re-evaluated.
         sent = self.browse([move_id for move_id, status in statuses.items() if status["approval_rule_ids"]])
@@ -186,14 +182,9 @@ class AccountMove(models.Model):
                 if status["approval_rule_ids"] - asked[move.id]:
                     names = Category.browse([cid for cid, mode in status["missing"].items()
                                              if mode == documents.APPROVAL]).mapped("name")
-                    result[move.id].append({
-                        "code": "documents_missing_approval",
-                        "message": _("Supporting documents missing: %s. Attach them, or a Clerk Manager "
-                                     "re-evaluates the approvals so that the approval level for missing "
-                                     "documents is asked.", ", ".join(names)),
-                        "who": "",
-                        "action": "action_clerk_upload_document",
-                    })
+                    result[move.id].append(BlockingReason(_(
+                        "Supporting documents missing: %s. Attach them, or a Clerk Manager re-evaluates the approvals "
+                        "so that the approval level for missing documents is asked.", ", ".join(names))))
         return result
 
     # ------------------------------------------------------------------ retention

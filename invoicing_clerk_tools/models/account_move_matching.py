@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import matching
-from .account_move import internal_move_writes
+from .account_move import BlockingReason, internal_move_writes
 
 # Inside a save (create/write) of moves, or inside the check itself: nested saves do not check again.
 # Context variables, not the ORM context: an RPC caller cannot set them.
@@ -566,12 +566,9 @@ class AccountMove(models.Model):
              "company_id"])
         result = defaultdict(list)
         for discrepancy in exceptions:
-            result[discrepancy.move_id.id].append({
-                "code": "discrepancy",
-                "message": _("Discrepancy beyond tolerance: %s", discrepancy._summary()),
-                "who": _("a Billing Approver or Clerk Manager accepts it, or it is resolved"),
-                "action": "action_clerk_resolve_discrepancies",
-            })
+            result[discrepancy.move_id.id].append(BlockingReason(
+                _("Discrepancy beyond tolerance: %s", discrepancy._summary()),
+                _("a Billing Approver or Clerk Manager accepts it, or it is resolved")))
         return result
 
     def _clerk_accept_approved_exceptions(self):
