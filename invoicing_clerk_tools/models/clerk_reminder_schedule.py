@@ -195,8 +195,6 @@ class ClerkReminderSchedule(models.Model):
             "|", ("clerk_promise_date", "=", False), ("clerk_promise_date", "<", today),
             ("clerk_reminder_log_ids", "not any", [("is_final", "=", True), ("kind", "=", "reminder")]),
         ])
-        if partner_ids := self.env.context.get("clerk_reminder_partner_ids"):
-            domain &= Domain("commercial_partner_id", "in", partner_ids)
         return domain
 
     @api.model

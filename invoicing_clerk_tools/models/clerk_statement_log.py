@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models, modules, tools
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
@@ -285,34 +285,10 @@ class ClerkStatementLog(models.Model):
                           end=self.date_to)
 
     def _clerk_render_pdfs(self):
-        """``{log_id: (content, extension)}``: one wkhtmltopdf call for the whole batch, split per statement.
-
-        Under tests Odoo renders reports as HTML unless the context has
-        ``force_report_rendering``: then each statement is its HTML.
-        """
+        """``{log_id: (content, extension)}``, one statement per wkhtmltopdf call (an unpatched wkhtmltopdf
+        makes one document per call). Under tests Odoo's report gives the HTML instead, and says so."""
         Report = self.env["ir.actions.report"].sudo()
-        testing = (modules.module.current_test or tools.config["test_enable"]) and \
-            not self.env.context.get("force_report_rendering")
-        if testing:
-            return {log.id: (Report._render_qweb_html(REPORT, log.ids)[0], "html") for log in self}
-        try:
-            with self.env.cr.savepoint():
-                streams = Report.with_context(webp_as_jpg=True)._render_qweb_pdf_prepare_streams(
-                    REPORT, {}, res_ids=self.ids)
-        except UserError:
-            # wkhtmltopdf without patched Qt cannot make several documents in one call when it reports an error
-            # (e.g. an asset it could not load): one call per statement then
-            _logger.info("Statements rendered one by one (batch rendering refused by wkhtmltopdf)")
-            streams = {}
-        result = {}
-        for log in self:
-            stream = streams.get(log.id, {}).get("stream")
-            if stream is None:  # the batch PDF could not be split: this statement alone
-                content, _kind = Report._render_qweb_pdf(REPORT, log.ids)
-                result[log.id] = (content, "pdf")
-            else:
-                result[log.id] = (stream.getvalue(), "pdf")
-        return result
+        return {log.id: Report._render_qweb_pdf(REPORT, log.ids) for log in self}
 
     def _clerk_mail_result(self, failure_type=None, failure_reason=None):
         if failure_type:

@@ -54,7 +54,7 @@ class TestReminderTwoWorkers(TransactionCase):
             cr.execute("DELETE FROM clerk_reminder_schedule WHERE id = %s", [ids["schedule"]])
 
     def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {"clerk_reminder_partner_ids": self.ids["partners"]})
+        return api.Environment(cr, SUPERUSER_ID, {})
 
     def _counts(self):
         with self.registry.cursor() as cr:
