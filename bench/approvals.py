@@ -245,7 +245,8 @@ def run():
                    f"in {time.perf_counter() - start:.1f}s")
         send, sent, requests, activities = measure_send(env, clerk, send_moves)
         common.log(f"sending {sent} invoices for approval: {requests} requests, {activities} To-Dos, "
-                   f"{send.seconds:.2f}s, {send.queries} queries ({send.queries / sent:.2f} per invoice)")
+                   f"{send.seconds:.2f}s (CPU {send.cpu_seconds:.2f}s), {send.queries} queries "
+                   f"({send.queries / sent:.2f} per invoice)")
         figures.update(moves=len(to_evaluate), seconds=seconds, queries=queries, ratio=ratio,
                        send_seconds=send.seconds, send_per_move=send.queries / sent)
         env.cr.rollback()
