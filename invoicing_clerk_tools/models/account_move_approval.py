@@ -256,7 +256,6 @@ class AccountMove(models.Model):
                         "name": rule.name, "rule_id": rule.id, "sequence": rule.sequence, "state": approval.WAITING,
                         "is_current": True, "requester_id": requester.id, "sent_date": now,
                         "approver_kind": rule.approver_kind,
-                        "approver_user_ids": [(6, 0, approvers.ids)] if rule.approver_kind != "group" else [],
                         "approver_group_id": rule.approver_group_id.id if rule.approver_kind == "group" else False,
                         "approvers_label": label,
                         "min_approvals": rule.min_approvals, "allow_self_approval": rule.allow_self_approval,
@@ -264,6 +263,8 @@ class AccountMove(models.Model):
                         "escalation_user_id": rule.escalation_user_id.id,
                         "escalation_group_id": rule.escalation_group_id.id,
                     }
+                    if rule.approver_kind != "group":  # a group level's approvers are its members when asked
+                        values["approver_user_ids"] = [(6, 0, approvers.ids)]
                     eligible = approvers if rule.allow_self_approval else approvers - requester
                     if rule.approver_kind == "field" and not approvers:
                         errors.append(_("%(move)s, level %(level)s: its approver is the %(field)s of the document, "
