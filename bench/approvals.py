@@ -19,26 +19,32 @@ below the addon do, with no switch in production code. The batches alternate
 (guard first, then without, then the other way round) so that warm-up and
 sequence effects fall on both sides.
 
-Last line: ``BENCH approvals moves=5000 eval_seconds=… eval_queries=… post_ratio=…``.
+3. sends for approval, in one batch (*Send for Approval* on the list, as an
+   Invoicing Clerk), the 2,500 draft invoices of another 5,000 that need 20
+   more levels ("customer invoices above 1,000 + 100 × i", approvers a group of
+   three): 50,000 frozen requests, the first level asked (a To-Do per approver),
+   a chatter message per invoice. The 5,000 are copies in SQL of two invoices
+   made through the ORM (one of 5,000, one of 500), seeded after 1. and 2. so
+   that their levels do not change what those measure.
+
+Last line: ``BENCH approvals moves=5000 eval_seconds=… eval_queries=… post_ratio=… send_seconds=…
+send_queries_per_move=…``. With ``--profile``, the most frequent query shapes of the sending are printed.
 """
 
+import collections
 import random
+import re
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "dev"))
-import clerkenv  # noqa: E402
-
-clerkenv.ensure("bench")
-
-import clerkdev  # noqa: E402
+import common  # first: makes .clerk/venv ready and runs the benchmark again in it
 
 MOVES = 5000
 RULES = 20
 POSTED = 1000  # per side
 BATCH = 100
+SEND_MOVES = 5000  # half of them need the SEND_LEVELS levels
+SEND_LEVELS = 20
 
 
 def seed(env):
@@ -99,15 +105,9 @@ def seed(env):
 
 
 def measure_eval(env, moves):
-    env.registry.clear_cache()  # cold: the rule index is read again
-    env.invalidate_all()
-    cr = env.cr
-    queries = cr.sql_log_count
-    start = time.perf_counter()
-    result = env["clerk.approval.rule"]._rules_for_moves(moves)
-    seconds = time.perf_counter() - start
-    return seconds, cr.sql_log_count - queries, result
-
+    with common.measure(env, cold=True, clear_caches=True) as evaluation:  # cold: the rule index is read again
+        result = env["clerk.approval.rule"]._rules_for_moves(moves)
+    return evaluation.seconds, evaluation.queries, result
 
 def measure_post(env, moves):
     from odoo.addons.invoicing_clerk_tools.models.account_move import AccountMove as ClerkGate
@@ -126,57 +126,133 @@ def measure_post(env, moves):
         if (index // 2) % 2:
             pair.reverse()
         for side, post, batch in pair:
-            env.invalidate_all()
-            count = env.cr.sql_log_count
-            start = time.perf_counter()
-            post(batch)
-            env.flush_all()
-            timings[side] += time.perf_counter() - start
-            queries[side] += env.cr.sql_log_count - count
+            with common.measure(env, cold=True, flush=True) as posting:
+                post(batch)
+            timings[side] += posting.seconds
+            queries[side] += posting.queries
     assert set(moves.mapped("state")) == {"posted"}, "every invoice should be posted"
     return timings, queries
 
 
+def seed_send(env):
+    """20 levels for a group of 3 approvers; 5,000 draft invoices (SQL copies), 2,500 of them above every level."""
+    from odoo import Command
+
+    company = env.company
+    approver_group = env.ref("invoicing_clerk_tools.group_approver")
+    board = env["res.groups"].create({"name": "Bench approval board"})
+    env["res.users"].with_context(no_reset_password=True).create([{
+        "name": f"Bench board member {i}", "login": f"bench_board_{i}",
+        "group_ids": [Command.set([approver_group.id, board.id])],
+    } for i in range(3)])
+    clerk = env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Bench clerk", "login": "bench_clerk",
+        "group_ids": [Command.set([env.ref("invoicing_clerk_tools.group_clerk").id,
+                                   env.ref("account.group_account_invoice").id])]})
+    env["clerk.approval.rule"].create([{
+        "name": f"Board level {i}", "company_id": company.id, "sequence": 100 + i, "apply_out_invoice": True,
+        "amount_min": 1000.0 + 100.0 * i, "approver_kind": "group", "approver_group_id": board.id,
+        "min_approvals": 1,
+    } for i in range(SEND_LEVELS)])
+    partners = env["res.partner"].create([{"name": f"Bench board customer {i}"} for i in range(50)])
+    ids = []
+    for price in (5000.0, 500.0):  # needs every level / none
+        template = env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": partners[0].id, "invoice_date": "2026-01-15",
+            "invoice_payment_term_id": False,
+            "invoice_line_ids": [Command.create({"name": "Bench line", "quantity": 1, "price_unit": price,
+                                                 "tax_ids": [Command.clear()]})],
+        })
+        ids += [template.id, *common.clone_moves(
+            env, template,
+            "SELECT g AS n, (%s::int[])[1 + g %% 50] AS partner_id FROM generate_series(1, %s) g",
+            [partners.ids, SEND_MOVES // 2 - 1],
+            moves={"partner_id": "p.partner_id", "commercial_partner_id": "p.partner_id", "ref": "'SEND-' || p.n"},
+            lines={"partner_id": "p.partner_id"})]
+    env.invalidate_all()
+    moves = env["account.move"].browse(ids)
+    assert len(moves) == SEND_MOVES and set(moves.mapped("state")) == {"draft"}
+    return clerk, moves
+
+
+def profile_queries(cr):
+    """Count the query shapes run on ``cr`` until the returned function is called; it prints the top 15."""
+    counter = collections.Counter()
+    execute = cr.execute
+
+    def counting(query, params=None, log_exceptions=True):
+        counter[re.sub(r"\d+", "N", str(getattr(query, "code", query)))[:160]] += 1
+        return execute(query, params, log_exceptions)
+
+    cr.execute = counting
+
+    def stop():
+        cr.execute = execute
+        for text, count in counter.most_common(15):
+            print(f"{count:7d} {' '.join(text.split())}", flush=True)
+
+    return stop
+
+
+def measure_send(env, clerk, moves):
+    """Send ``moves`` for approval as ``clerk`` in one batch (the list's action), the ORM cache cold."""
+    rules = env["clerk.approval.rule"]._rules_for_moves(moves)
+    to_send = moves.filtered(lambda m: len(rules.get(m.id, ())) == SEND_LEVELS)
+    assert len(to_send) == len(moves) // 2 and len(rules) == len(to_send), (len(to_send), len(rules))
+    env.flush_all()
+    as_clerk = to_send.with_env(env(user=clerk, context={}))
+    stop = profile_queries(env.cr) if "--profile" in sys.argv else None
+    with common.measure(env, cold=True, flush=True) as send:
+        as_clerk.action_clerk_send_for_approval()
+    if stop:
+        stop()
+    requests = env["clerk.approval.request"].search_count([("move_id", "in", to_send.ids)])
+    asked = env["clerk.approval.request"].search_count([("move_id", "in", to_send.ids), ("state", "=", "pending")])
+    activities = env["mail.activity"].search_count([("res_model", "=", "account.move"),
+                                                    ("res_id", "in", to_send.ids)])
+    assert requests == len(to_send) * SEND_LEVELS and asked == len(to_send), (requests, asked)
+    assert set(to_send.mapped("clerk_approval_state")) == {"pending"}
+    return send, len(to_send), requests, activities
+
+
 def run():
     figures = {}
-    with clerkdev.scratch_database("clerk_bench") as ctx:
-        import odoo
-        from odoo.modules.registry import Registry
-        from odoo.tools import config
+    with common.database("clerk_bench") as registry, common.environment(registry, common.QUIET) as env:
+        start = time.perf_counter()
+        to_evaluate, to_post = seed(env)
+        common.log(f"seeded {RULES} rules and {len(to_evaluate) + len(to_post)} draft invoices "
+                   f"in {time.perf_counter() - start:.1f}s")
 
-        config.parse_config(["-c", ctx["config"], "--log-level=warn"])
-        registry = Registry(ctx["db"])
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {
-                "tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True,
-                "mail_create_nosubscribe": True})
-            start = time.perf_counter()
-            to_evaluate, to_post = seed(env)
-            clerkdev.log(f"seeded {RULES} rules and {len(to_evaluate) + len(to_post)} draft invoices "
-                         f"in {time.perf_counter() - start:.1f}s")
-
-            seconds, queries, result = measure_eval(env, to_evaluate)
-            matched = len(result)
-            levels = sum(len(rules) for rules in result.values())
-            clerkdev.log(f"rule evaluation: {len(to_evaluate)} moves, {matched} need approval ({levels} levels), "
-                         f"{seconds:.3f}s, {queries} queries")
-            gate_queries = cr.sql_log_count
-            env.invalidate_all()
+        seconds, queries, result = measure_eval(env, to_evaluate)
+        matched = len(result)
+        levels = sum(len(rules) for rules in result.values())
+        common.log(f"rule evaluation: {len(to_evaluate)} moves, {matched} need approval ({levels} levels), "
+                   f"{seconds:.3f}s, {queries} queries")
+        with common.measure(env, cold=True) as gate:
             reasons = to_post[:BATCH]._clerk_blocking_reasons()
-            assert not any(reasons.values()), "the invoices to post must need no approval"
-            clerkdev.log(f"gate on {BATCH} invoices needing no approval: {cr.sql_log_count - gate_queries} queries "
-                         "(cold ORM cache)")
+        assert not any(reasons.values()), "the invoices to post must need no approval"
+        common.log(f"gate on {BATCH} invoices needing no approval: {gate.queries} queries (cold ORM cache)")
 
-            timings, post_queries = measure_post(env, to_post)
-            ratio = timings["guard"] / timings["plain"]
-            clerkdev.log(f"posting {POSTED} invoices needing no approval: with guard {timings['guard']:.2f}s "
-                         f"({post_queries['guard']} queries), without {timings['plain']:.2f}s "
-                         f"({post_queries['plain']} queries)")
-            figures.update(moves=len(to_evaluate), seconds=seconds, queries=queries, ratio=ratio)
-            cr.rollback()
-        Registry.delete(ctx["db"])
-    print(f"BENCH approvals moves={figures['moves']} eval_seconds={figures['seconds']:.3f} "
-          f"eval_queries={figures['queries']} post_ratio={figures['ratio']:.3f}", flush=True)
+        timings, post_queries = measure_post(env, to_post)
+        ratio = timings["guard"] / timings["plain"]
+        common.log(f"posting {POSTED} invoices needing no approval: with guard {timings['guard']:.2f}s "
+                   f"({post_queries['guard']} queries), without {timings['plain']:.2f}s "
+                   f"({post_queries['plain']} queries)")
+
+        start = time.perf_counter()
+        clerk, send_moves = seed_send(env)
+        common.log(f"seeded {SEND_LEVELS} group levels and {len(send_moves)} draft invoices "
+                   f"in {time.perf_counter() - start:.1f}s")
+        send, sent, requests, activities = measure_send(env, clerk, send_moves)
+        common.log(f"sending {sent} invoices for approval: {requests} requests, {activities} To-Dos, "
+                   f"{send.seconds:.2f}s (CPU {send.cpu_seconds:.2f}s), {send.queries} queries "
+                   f"({send.queries / sent:.2f} per invoice)")
+        figures.update(moves=len(to_evaluate), seconds=seconds, queries=queries, ratio=ratio,
+                       send_seconds=send.seconds, send_per_move=send.queries / sent)
+        env.cr.rollback()
+    common.bench("approvals", moves=figures["moves"], eval_seconds=(figures["seconds"], 3),
+                 eval_queries=figures["queries"], post_ratio=(figures["ratio"], 3),
+                 send_seconds=(figures["send_seconds"], 2), send_queries_per_move=(figures["send_per_move"], 2))
 
 
 if __name__ == "__main__":

@@ -24,17 +24,9 @@ Last line: ``BENCH documents completeness_seconds=… completeness_queries=… p
 
 import os
 import random
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "dev"))
-import clerkenv  # noqa: E402
-
-clerkenv.ensure("bench")
-
-import clerkdev  # noqa: E402
+import common  # first: makes .clerk/venv ready and runs the benchmark again in it
 
 BILLS = 10000
 DOCS_PER_BILL = 3
@@ -44,7 +36,6 @@ DOC_POOL = 400  # distinct document files
 PDF_POOL = 100  # distinct invoice PDF files
 DOC_SIZE = 16 * 1024
 PDF_SIZE = 32 * 1024
-
 
 
 def seed(env):
@@ -77,35 +68,18 @@ def seed(env):
         env["ir.attachment"].create({"name": "t.pdf", "raw": b"%PDF-1.4 template", "res_model": "account.move",
                                      "res_id": template.id, "clerk_category_id": category.id})
     template.action_post()
-    env.flush_all()
-
-    def columns(table, own):
-        cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table])
-        return [name for (name,) in cr.fetchall() if name not in own and name != "id"]
 
     # Bills: copies of the posted template, each with its partner and number.
-    move_own = ("name", "partner_id", "commercial_partner_id", "sequence_number", "payment_reference", "ref")
-    move_cols = columns("account_move", move_own)
-    cr.execute("CREATE TEMP TABLE bench_seq AS SELECT g AS n, (%s::int[])[1 + g %% %s] AS partner_id "
-               "FROM generate_series(1, %s) g", [partners.ids, len(partners), BILLS])
-    cr.execute(f"""
-        CREATE TEMP TABLE bench_map AS
-        WITH inserted AS (
-            INSERT INTO account_move ({", ".join(move_cols)}, {", ".join(move_own)})
-            SELECT {", ".join("m." + c for c in move_cols)}, 'BENCH/' || lpad(s.n::text, 6, '0'), s.partner_id,
-                   s.partner_id, s.n + 1, NULL, 'REF' || s.n
-              FROM account_move m, bench_seq s WHERE m.id = %s
-            RETURNING id, name)
-        SELECT id, name, row_number() OVER (ORDER BY id) AS n FROM inserted
-    """, [template.id])
-    line_own = ("move_id", "move_name", "partner_id")
-    line_cols = columns("account_move_line", line_own)
-    cr.execute(f"""
-        INSERT INTO account_move_line ({", ".join(line_cols)}, {", ".join(line_own)})
-        SELECT {", ".join("l." + c for c in line_cols)}, mv.id, mv.name, mv.partner_id
-          FROM account_move_line l, bench_map bm JOIN account_move mv ON mv.id = bm.id
-         WHERE l.move_id = %s
-    """, [template.id])
+    name = "'BENCH/' || lpad(p.n::text, 6, '0')"
+    common.clone_moves(
+        env, template,
+        "SELECT g AS n, (%s::int[])[1 + g %% %s] AS partner_id FROM generate_series(1, %s) g",
+        [partners.ids, len(partners), BILLS],
+        moves={"name": name, "partner_id": "p.partner_id", "commercial_partner_id": "p.partner_id",
+               "sequence_number": "p.n + 1", "payment_reference": "NULL", "ref": "'REF' || p.n"},
+        lines={"move_name": name, "partner_id": "p.partner_id"})
+    cr.execute("CREATE TEMP TABLE bench_map AS SELECT p.id, p.n, m.name FROM bench_clone p "
+               "JOIN account_move m ON m.id = p.id")
 
     # Files: distinct random contents written through the ORM (filestore), then referenced by rows.
     Attachment = env["ir.attachment"]
@@ -155,52 +129,38 @@ def seed(env):
 
 
 def measure_completeness(env, moves):
-    env.registry.clear_cache()
-    env.invalidate_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    result = moves._clerk_document_status()
-    seconds = time.perf_counter() - start
-    return seconds, env.cr.sql_log_count - queries, result
+    with common.measure(env, cold=True, clear_caches=True) as completeness:
+        result = moves._clerk_document_status()
+    return completeness.seconds, completeness.queries, result
 
 
 def main():
     figures = {}
-    with clerkdev.scratch_database("clerk_bench_documents") as ctx:
-        import odoo
-        from odoo.modules.registry import Registry
-        from odoo.tools import config
-
-        config.parse_config(["-c", ctx["config"], "--log-level=warn"])
-        registry = Registry(ctx["db"])
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {
-                "tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True,
-                "mail_create_nosubscribe": True})
+    with common.database("clerk_bench_documents") as registry:
+        with common.environment(registry, common.QUIET) as env:
             started = time.perf_counter()
             moves = seed(env)
-            cr.commit()
-            clerkdev.log(f"seeded {len(moves)} posted bills, {len(moves) * DOCS_PER_BILL} documents, "
-                         f"stored invoice PDFs for {PACKED - PACKED // 50} of the first {PACKED} in "
-                         f"{time.perf_counter() - started:.1f}s")
+            env.cr.commit()
+            common.log(f"seeded {len(moves)} posted bills, {len(moves) * DOCS_PER_BILL} documents, "
+                       f"stored invoice PDFs for {PACKED - PACKED // 50} of the first {PACKED} in "
+                       f"{time.perf_counter() - started:.1f}s")
 
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with common.environment(registry) as env:
             env["ir.config_parameter"].set_param("invoicing_clerk_tools.audit_pack_sync_limit", "0")
             pack = env["clerk.audit.pack"].create({
                 "name": "Bench pack", "company_id": env.company.id, "user_id": env.uid,
                 "move_ids": [(6, 0, moves.ids[:PACKED])], "move_count": PACKED})
             env.invalidate_all()
-            with clerkdev.PeakMemory() as memory:
+            with common.PeakMemory() as memory:
                 start = time.perf_counter()
                 assert pack._build(), pack.error
                 pack_seconds = time.perf_counter() - start
             path = pack._path()
             size_mb = os.path.getsize(path) / 1024 / 1024
-            clerkdev.log(f"audit pack: {pack.move_count} bills, {pack.document_count} documents, "
-                         f"{pack.missing_pdf_count} missing PDFs, {size_mb:.1f} MB in {pack_seconds:.2f}s, "
-                         f"peak +{memory.peak_over_start / 1024 / 1024:.1f} MB "
-                         f"over {memory.start / 1024 / 1024:.0f} MB")
+            common.log(f"audit pack: {pack.move_count} bills, {pack.document_count} documents, "
+                       f"{pack.missing_pdf_count} missing PDFs, {size_mb:.1f} MB in {pack_seconds:.2f}s, "
+                       f"peak +{memory.peak_over_start / 1024 / 1024:.1f} MB "
+                       f"over {memory.start / 1024 / 1024:.0f} MB")
             figures.update(pack_seconds=pack_seconds, peak_mb=memory.peak_over_start / 1024 / 1024, pack_mb=size_mb)
             os.unlink(path)
             Move = env["account.move"]
@@ -217,15 +177,14 @@ def main():
             complete = len(moves) - sum(1 for status in result.values() if status["missing"])
             clerk_log = (f"completeness: 1,000 bills {small_seconds:.3f}s {small_queries} queries; "
                          f"{len(result)} bills {seconds:.3f}s {queries} queries; {complete} complete")
-            clerkdev.log(clerk_log)
+            common.log(clerk_log)
             assert queries == small_queries, "completeness queries must not grow with the number of bills"
             figures.update(seconds=seconds, queries=queries)
 
-            cr.rollback()
-        Registry.delete(ctx["db"])
-    print(f"BENCH documents completeness_seconds={figures['seconds']:.3f} "
-          f"completeness_queries={figures['queries']} pack_seconds={figures['pack_seconds']:.2f} "
-          f"pack_peak_mb={figures['peak_mb']:.1f} pack_mb={figures['pack_mb']:.1f}", flush=True)
+            env.cr.rollback()
+    common.bench("documents", completeness_seconds=(figures["seconds"], 3), completeness_queries=figures["queries"],
+                 pack_seconds=(figures["pack_seconds"], 2), pack_peak_mb=(figures["peak_mb"], 1),
+                 pack_mb=(figures["pack_mb"], 1))
 
 
 if __name__ == "__main__":

@@ -21,17 +21,9 @@ Last line: ``BENCH matching big_bill_seconds=… big_bill_queries=… batch_bill
 """
 
 import random
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "dev"))
-import clerkenv  # noqa: E402
-
-clerkenv.ensure("bench")
-
-import clerkdev  # noqa: E402
+import common  # first: makes .clerk/venv ready and runs the benchmark again in it
 
 BIG_LINES = 1000
 SMALL_LINES = 100
@@ -102,60 +94,42 @@ def measure(env, bills):
     """Time and queries of one check of ``bills`` from scratch: no finding recorded, cold ORM cache."""
     env["clerk.discrepancy"].sudo().search([("move_id", "in", bills.ids)]).unlink()
     env.flush_all()
-    env.invalidate_all()
-    cr = env.cr
-    queries = cr.sql_log_count
-    start = time.perf_counter()
-    bills._clerk_match_check()
-    env.flush_all()
-    seconds = time.perf_counter() - start
-    return seconds, cr.sql_log_count - queries
-
+    with common.measure(env, cold=True, flush=True) as check:
+        bills._clerk_match_check()
+    return check.seconds, check.queries
 
 def run():
     figures = {}
-    with clerkdev.scratch_database("clerk_bench_matching") as ctx:
-        import odoo
-        from odoo.modules.registry import Registry
-        from odoo.tools import config
-
-        config.parse_config(["-c", ctx["config"], "--log-level=warn"])
-        registry = Registry(ctx["db"])
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {
-                "tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True,
-                "mail_create_nosubscribe": True})
+    with common.database("clerk_bench_matching") as registry:
+        with common.environment(registry, common.QUIET) as env:
+            cr = env.cr
             start = time.perf_counter()
             big_bill, small_bill, bills = seed(env)
-            clerkdev.log(f"seeded a {BIG_LINES}-line bill, a {SMALL_LINES}-line bill and {len(bills)} bills of "
-                         f"{BATCH_LINES} lines in {time.perf_counter() - start:.1f}s")
+            common.log(f"seeded a {BIG_LINES}-line bill, a {SMALL_LINES}-line bill and {len(bills)} bills of "
+                       f"{BATCH_LINES} lines in {time.perf_counter() - start:.1f}s")
             measure(env, small_bill)  # warm-up: caches shared by every bill (currencies, companies, registry)
             small_seconds, small_queries = measure(env, small_bill)
             big_seconds, big_queries = measure(env, big_bill)
             findings = len(big_bill.clerk_discrepancy_ids)
-            clerkdev.log(f"{SMALL_LINES}-line bill: {small_seconds:.3f}s, {small_queries} queries; "
-                         f"{BIG_LINES}-line bill: {big_seconds:.3f}s, {big_queries} queries, {findings} findings, "
-                         f"status {big_bill.clerk_match_status}")
-            again_start = time.perf_counter()
-            queries = cr.sql_log_count
-            env.invalidate_all()
-            big_bill._clerk_match_check()
-            env.flush_all()
-            clerkdev.log(f"re-check of the {BIG_LINES}-line bill (findings recorded, unchanged): "
-                         f"{time.perf_counter() - again_start:.3f}s, {cr.sql_log_count - queries} queries")
+            common.log(f"{SMALL_LINES}-line bill: {small_seconds:.3f}s, {small_queries} queries; "
+                       f"{BIG_LINES}-line bill: {big_seconds:.3f}s, {big_queries} queries, {findings} findings, "
+                       f"status {big_bill.clerk_match_status}")
+            with common.measure(env, cold=True, flush=True) as again:
+                big_bill._clerk_match_check()
+            common.log(f"re-check of the {BIG_LINES}-line bill (findings recorded, unchanged): "
+                       f"{again.seconds:.3f}s, {again.queries} queries")
             batch_seconds, batch_queries = measure(env, bills)
             statuses = {}
             for status in bills.mapped("clerk_match_status"):
                 statuses[status] = statuses.get(status, 0) + 1
-            clerkdev.log(f"batch of {len(bills)} bills x {BATCH_LINES} lines: {batch_seconds:.2f}s, "
-                         f"{batch_queries} queries, statuses {statuses}")
+            common.log(f"batch of {len(bills)} bills x {BATCH_LINES} lines: {batch_seconds:.2f}s, "
+                       f"{batch_queries} queries, statuses {statuses}")
             assert "none" not in statuses, "every bill must be checked"
             figures.update(big_seconds=big_seconds, big_queries=big_queries,
                            per_min=len(bills) / batch_seconds * 60.0)
             cr.rollback()
-        Registry.delete(ctx["db"])
-    print(f"BENCH matching big_bill_seconds={figures['big_seconds']:.3f} big_bill_queries={figures['big_queries']} "
-          f"batch_bills_per_min={figures['per_min']:.0f}", flush=True)
+    common.bench("matching", big_bill_seconds=(figures["big_seconds"], 3), big_bill_queries=figures["big_queries"],
+                 batch_bills_per_min=(figures["per_min"], 0))
 
 
 if __name__ == "__main__":

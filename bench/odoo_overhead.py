@@ -10,18 +10,13 @@ them) and of time. Targets: failed_with=0, query_ratio below 1.05. Both database
 """
 
 import shutil
-import sys
 import tempfile
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "dev"))
-import clerkenv  # noqa: E402
+import common  # first: makes .clerk/venv ready and runs the benchmark again in it
 
-clerkenv.ensure("bench")
-
-import clerkdev  # noqa: E402
+clerkdev = common.clerkdev
 
 
 def main():
@@ -45,9 +40,9 @@ def main():
                 clerkdev.drop_db(pg, db)
             shutil.rmtree(workdir, ignore_errors=True)
     plain, addon = results["without"], results["with"]
-    print(f"BENCH odoo_overhead tests={addon['tests']} failed_without={plain['failed']} failed_with={addon['failed']} "
-          f"query_ratio={addon['queries'] / max(plain['queries'], 1):.3f} "
-          f"time_ratio={addon['seconds'] / max(plain['seconds'], 1):.3f}", flush=True)
+    common.bench("odoo_overhead", tests=addon["tests"], failed_without=plain["failed"], failed_with=addon["failed"],
+                 query_ratio=(addon["queries"] / max(plain["queries"], 1), 3),
+                 time_ratio=(addon["seconds"] / max(plain["seconds"], 1), 3))
 
 
 if __name__ == "__main__":

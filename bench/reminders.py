@@ -13,18 +13,10 @@ import collections
 import contextlib
 import re
 import sys
-import time
 import traceback
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "dev"))
-import clerkenv  # noqa: E402
-
-clerkenv.ensure("bench")
-
-import clerkdev  # noqa: E402
+import common  # first: makes .clerk/venv ready and runs the benchmark again in it
 
 CUSTOMERS = 2000
 INVOICES = 20000
@@ -59,38 +51,20 @@ def seed(env, today):
                                              "tax_ids": [Command.clear()]})],
     })
     model.action_post()
-    env.flush_all()
-    cr = env.cr
-
-    def columns(table, skip):
-        cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table])
-        return [name for (name,) in cr.fetchall() if name not in skip]
-
-    move_cols = columns("account_move", {"id", "name", "partner_id", "commercial_partner_id", "invoice_date_due",
-                                         "payment_reference", "sequence_number"})
-    line_cols = columns("account_move_line", {"id", "move_id", "partner_id", "date_maturity", "move_name"})
-    cr.execute("""
-        CREATE TEMP TABLE bench_moves AS
-        SELECT n, nextval('account_move_id_seq') AS id, (%(partners)s)[1 + n %% %(count)s] AS partner_id,
-               CASE WHEN n < %(due)s THEN %(today)s::date - 5
-                    WHEN n < %(due)s + %(late)s THEN %(today)s::date - (1 + n %% 4)
-                    ELSE %(today)s::date + (1 + n %% 40) END AS due
-          FROM generate_series(1, %(invoices)s - 1) AS n
-    """, {"partners": partners.ids, "count": CUSTOMERS, "due": DUE_TODAY, "late": OVERDUE_NOT_YET,
-          "today": today, "invoices": INVOICES})
-    cr.execute(f"""
-        INSERT INTO account_move (id, name, partner_id, commercial_partner_id, invoice_date_due, payment_reference,
-                                  sequence_number, {", ".join(move_cols)})
-        SELECT b.id, 'BENCH/' || lpad(b.n::text, 6, '0'), b.partner_id, b.partner_id, b.due,
-               'BENCH/' || lpad(b.n::text, 6, '0'), b.n + 1000, {", ".join("m." + c for c in move_cols)}
-          FROM bench_moves b, account_move m WHERE m.id = %s
-    """, [model.id])
-    cr.execute(f"""
-        INSERT INTO account_move_line (move_id, partner_id, date_maturity, move_name, {", ".join(line_cols)})
-        SELECT b.id, b.partner_id, CASE WHEN l.date_maturity IS NULL THEN NULL ELSE b.due END,
-               'BENCH/' || lpad(b.n::text, 6, '0'), {", ".join("l." + c for c in line_cols)}
-          FROM bench_moves b, account_move_line l WHERE l.move_id = %s
-    """, [model.id])
+    name = "'BENCH/' || lpad(p.n::text, 6, '0')"
+    common.clone_moves(
+        env, model,
+        """SELECT n, (%(partners)s)[1 + n %% %(count)s] AS partner_id,
+                  CASE WHEN n < %(due)s THEN %(today)s::date - 5
+                       WHEN n < %(due)s + %(late)s THEN %(today)s::date - (1 + n %% 4)
+                       ELSE %(today)s::date + (1 + n %% 40) END AS due
+             FROM generate_series(1, %(invoices)s - 1) AS n""",
+        {"partners": partners.ids, "count": CUSTOMERS, "due": DUE_TODAY, "late": OVERDUE_NOT_YET,
+         "today": today, "invoices": INVOICES},
+        moves={"name": name, "partner_id": "p.partner_id", "commercial_partner_id": "p.partner_id",
+               "invoice_date_due": "p.due", "payment_reference": name, "sequence_number": "p.n + 1000"},
+        lines={"partner_id": "p.partner_id", "move_name": name,
+               "date_maturity": "CASE WHEN l.date_maturity IS NULL THEN NULL ELSE p.due END"})
     env.invalidate_all()
     # checked through the ORM
     Move = env["account.move"]
@@ -134,43 +108,31 @@ def profile_queries(cr, enabled):
 
 
 def main():
-    with clerkdev.scratch_database("clerk_bench") as ctx:
-        import odoo
-        from odoo.modules.registry import Registry
-        from odoo.tools import config
+    from odoo import fields
 
-        config.parse_config(["-c", ctx["config"], "--log-level=warn"])
-        registry = Registry(ctx["db"])
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            today = odoo.fields.Date.context_today(env["res.users"])
-            clerkdev.log(f"seeding {INVOICES} invoices across {CUSTOMERS} customers")
-            due = seed(env, today)
-            Schedule = env["clerk.reminder.schedule"]
-            Mail = env["mail.mail"]
-            mails_before = Mail.search_count([])
-            env.invalidate_all()
+    with common.database("clerk_bench") as registry, common.environment(registry) as env:
+        today = fields.Date.context_today(env["res.users"])
+        common.log(f"seeding {INVOICES} invoices across {CUSTOMERS} customers")
+        due = seed(env, today)
+        Schedule = env["clerk.reminder.schedule"]
+        Mail = env["mail.mail"]
+        mails_before = Mail.search_count([])
 
-            start, queries = time.monotonic(), cr.sql_log_count
-            with profile_queries(cr, "--profile" in sys.argv):
-                first = Schedule._clerk_run(today=today)
-            first_seconds = time.monotonic() - start
-            first_queries = cr.sql_log_count - queries
-            mails = Mail.search_count([]) - mails_before
-            logs = env["clerk.reminder.log"].search_count([])
-            clerkdev.log(f"first run: {first} in {first_seconds:.1f} s, {first_queries} queries, {mails} mails, "
-                         f"{logs} logs")
-            assert logs == due, (logs, due)
+        with common.measure(env, cold=True) as first_run, profile_queries(env.cr, "--profile" in sys.argv):
+            first = Schedule._clerk_run(today=today)
+        mails = Mail.search_count([]) - mails_before
+        logs = env["clerk.reminder.log"].search_count([])
+        common.log(f"first run: {first} in {first_run.seconds:.1f} s, {first_run.queries} queries, {mails} mails, "
+                   f"{logs} logs")
+        assert logs == due, (logs, due)
 
-            env.invalidate_all()
-            start = time.monotonic()
+        with common.measure(env, cold=True) as second_run:
             second = Schedule._clerk_run(today=today)
-            second_seconds = time.monotonic() - start
-            second_created = second["created"] + (Mail.search_count([]) - mails_before - mails)
-            clerkdev.log(f"second run: {second} in {second_seconds:.1f} s")
-        print(f"BENCH reminders due={due} first_seconds={first_seconds:.1f} "
-              f"queries_per_100={first_queries * 100 / due:.1f} mails={mails} second_seconds={second_seconds:.1f} "
-              f"second_created={second_created}", flush=True)
+        second_created = second["created"] + (Mail.search_count([]) - mails_before - mails)
+        common.log(f"second run: {second} in {second_run.seconds:.1f} s")
+    common.bench("reminders", due=due, first_seconds=(first_run.seconds, 1),
+                 queries_per_100=(first_run.queries * 100 / due, 1), mails=mails,
+                 second_seconds=(second_run.seconds, 1), second_created=second_created)
 
 
 if __name__ == "__main__":

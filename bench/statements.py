@@ -28,16 +28,8 @@ import io
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "dev"))
-sys.path.insert(0, str(ROOT / "bench"))
-import clerkenv  # noqa: E402
-
-clerkenv.ensure("bench")
-
-import clerkdev  # noqa: E402
+import common  # first: makes .clerk/venv ready and runs the benchmark again in it
 
 CUSTOMERS = 2000
 INVOICES = 16000
@@ -48,43 +40,22 @@ DASHBOARD_SPEC = {"name": {}, "description": {}, "record_count": {}, "amount_tot
 
 def copy_moves(env, template, count, partners, days_back, prefix):
     """``count`` SQL copies of the posted ``template`` move (and its lines): own partner, dates and number."""
-    cr = env.cr
-
-    def columns(table, skip):
-        cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table])
-        return [name for (name,) in cr.fetchall() if name not in skip]
-
-    move_own = {"id", "name", "partner_id", "commercial_partner_id", "date", "invoice_date", "invoice_date_due",
-                "payment_reference", "sequence_number"}
-    line_own = {"id", "move_id", "partner_id", "date", "invoice_date", "date_maturity", "move_name"}
-    move_cols = columns("account_move", move_own)
-    line_cols = columns("account_move_line", line_own)
-    cr.execute("DROP TABLE IF EXISTS bench_moves")
-    cr.execute("""
-        CREATE TEMP TABLE bench_moves AS
-        SELECT n, nextval('account_move_id_seq') AS id, (%(partners)s)[1 + n %% %(count)s] AS partner_id,
-               (%(today)s::date - (n %% %(days)s) * interval '1 day')::date AS day
-          FROM generate_series(1, %(moves)s) AS n
-    """, {"partners": partners.ids, "count": len(partners), "today": env.context["bench_today"],
-          "days": days_back, "moves": count})
-    cr.execute(f"""
-        INSERT INTO account_move (id, name, partner_id, commercial_partner_id, date, invoice_date, invoice_date_due,
-                                  payment_reference, sequence_number, {", ".join(move_cols)})
-        SELECT b.id, %(prefix)s || lpad(b.n::text, 6, '0'), b.partner_id, b.partner_id, b.day,
-               CASE WHEN m.invoice_date IS NULL THEN NULL ELSE b.day END,
-               CASE WHEN m.invoice_date_due IS NULL THEN NULL ELSE b.day + 30 END,
-               %(prefix)s || lpad(b.n::text, 6, '0'), b.n + 1000, {", ".join("m." + c for c in move_cols)}
-          FROM bench_moves b, account_move m WHERE m.id = %(template)s
-    """, {"prefix": prefix, "template": template.id})
-    cr.execute(f"""
-        INSERT INTO account_move_line (move_id, partner_id, date, invoice_date, date_maturity, move_name,
-                                       {", ".join(line_cols)})
-        SELECT b.id, b.partner_id, b.day, CASE WHEN l.invoice_date IS NULL THEN NULL ELSE b.day END,
-               CASE WHEN l.date_maturity IS NULL THEN NULL ELSE b.day + 30 END,
-               %(prefix)s || lpad(b.n::text, 6, '0'), {", ".join("l." + c for c in line_cols)}
-          FROM bench_moves b, account_move_line l WHERE l.move_id = %(template)s
-    """, {"prefix": prefix, "template": template.id})
-
+    name = f"'{prefix}' || lpad(p.n::text, 6, '0')"
+    common.clone_moves(
+        env, template,
+        """SELECT n, (%(partners)s)[1 + n %% %(count)s] AS partner_id,
+                  (%(today)s::date - (n %% %(days)s) * interval '1 day')::date AS day
+             FROM generate_series(1, %(moves)s) AS n""",
+        {"partners": partners.ids, "count": len(partners), "today": env.context["bench_today"],
+         "days": days_back, "moves": count},
+        moves={"name": name, "partner_id": "p.partner_id", "commercial_partner_id": "p.partner_id", "date": "p.day",
+               "invoice_date": "CASE WHEN m.invoice_date IS NULL THEN NULL ELSE p.day END",
+               "invoice_date_due": "CASE WHEN m.invoice_date_due IS NULL THEN NULL ELSE p.day + 30 END",
+               "payment_reference": name, "sequence_number": "p.n + 1000"},
+        lines={"partner_id": "p.partner_id", "date": "p.day",
+               "invoice_date": "CASE WHEN l.invoice_date IS NULL THEN NULL ELSE p.day END",
+               "date_maturity": "CASE WHEN l.date_maturity IS NULL THEN NULL ELSE p.day + 30 END",
+               "move_name": name})
 
 def seed(env, today):
     from odoo import Command
@@ -142,21 +113,18 @@ def seed(env, today):
 
 def main():
     sample_size = int(sys.argv[sys.argv.index("--pdf-sample") + 1]) if "--pdf-sample" in sys.argv else 200
-    with clerkdev.scratch_database("clerk_bench_statements") as ctx:
+    with common.database("clerk_bench_statements") as registry:
         import odoo
-        from odoo.modules.registry import Registry
         from odoo.tools import config
 
-        config.parse_config(["-c", ctx["config"], "--log-level=warn"])
-        registry = Registry(ctx["db"])
         statement = sys.modules["odoo.addons.invoicing_clerk_tools.tools.statement"]
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with common.environment(registry) as env:
+            cr = env.cr
             today = odoo.fields.Date.context_today(env["res.users"])
             started = time.monotonic()
             clerks, partners = seed(env, today)
-            clerkdev.log(f"seeded {CUSTOMERS} customers, {INVOICES} invoices, {PAYMENTS} payments in "
-                         f"{time.monotonic() - started:.0f} s")
+            common.log(f"seeded {CUSTOMERS} customers, {INVOICES} invoices, {PAYMENTS} payments in "
+                       f"{time.monotonic() - started:.0f} s")
             company = env.company
             date_from, date_to = statement.previous_month(today)
             Log = env["clerk.statement.log"]
@@ -182,42 +150,35 @@ def main():
             assert rendered == sample_size, rendered
             pdf_size = sum(len(raw or b"") for raw in Log.search([]).attachment_id.mapped("raw")) / rendered
             per_statement = pdf_seconds / rendered
-            clerkdev.log(f"PDFs: {rendered} statements rendered and queued in {pdf_seconds:.1f} s "
-                         f"({per_statement:.2f} s each, {pdf_size / 1024:.0f} KB each: all {CUSTOMERS} would take "
-                         f"about {per_statement * CUSTOMERS / 60:.1f} min on this machine)")
+            common.log(f"PDFs: {rendered} statements rendered and queued in {pdf_seconds:.1f} s "
+                       f"({per_statement:.2f} s each, {pdf_size / 1024:.0f} KB each: all {CUSTOMERS} would take "
+                       f"about {per_statement * CUSTOMERS / 60:.1f} min on this machine)")
 
             # 2. figures and XLSX of every customer, and the queueing of every log
             env.invalidate_all()
             buffer = io.BytesIO()
-            with clerkdev.PeakMemory() as memory:
-                queries_before = cr.sql_log_count
-                start = time.perf_counter()
+            with common.PeakMemory() as memory, common.measure(env) as run:
                 counts = env["clerk.statement.report"].export_xlsx(buffer, company, partners, date_from, date_to)
                 planned = Log._clerk_plan(company, date_from, date_to)
-                seconds = time.perf_counter() - start
-                queries = cr.sql_log_count - queries_before
+            seconds, queries = run.seconds, run.queries
             peak_mb = memory.peak_over_start / 1024 / 1024
             assert len(planned) == CUSTOMERS - sample_size, len(planned)
-            clerkdev.log(f"data + XLSX of {CUSTOMERS} statements ({counts}) and {len(planned)} logs queued in "
-                         f"{seconds:.2f} s, {queries} queries, peak {peak_mb:.1f} MB")
+            common.log(f"data + XLSX of {CUSTOMERS} statements ({counts}) and {len(planned)} logs queued in "
+                       f"{seconds:.2f} s, {queries} queries, peak {peak_mb:.1f} MB")
             cr.commit()
 
             # 3. the dashboard of the team leader, "My Team"
             Queue = env["clerk.queue"].with_user(clerks[0]).with_context(clerk_scope="team")
             Queue.web_search_read([], DASHBOARD_SPEC)  # warm the caches (rules, views), as a second load
-            env.invalidate_all()
-            queries_before = cr.sql_log_count
-            start = time.perf_counter()
-            cards = Queue.web_search_read([], DASHBOARD_SPEC)
-            dashboard_seconds = time.perf_counter() - start
-            dashboard_queries = cr.sql_log_count - queries_before
+            with common.measure(env, cold=True) as dashboard:
+                cards = Queue.web_search_read([], DASHBOARD_SPEC)
             overdue = next(card for card in cards["records"] if card["name"] == "Overdue Customer Invoices")
             assert overdue["record_count"] > 1000, overdue
-            clerkdev.log(f"dashboard: {cards['length']} cards in {dashboard_seconds:.3f} s, "
-                         f"{dashboard_queries} queries")
+            common.log(f"dashboard: {cards['length']} cards in {dashboard.seconds:.3f} s, "
+                       f"{dashboard.queries} queries")
     print(f"pdf_run statements={rendered} seconds={pdf_seconds:.1f} per_statement={per_statement:.3f}", flush=True)
-    print(f"BENCH statements customers={CUSTOMERS} seconds={seconds:.2f} queries={queries} peak_mb={peak_mb:.1f} "
-          f"dashboard_seconds={dashboard_seconds:.3f} dashboard_queries={dashboard_queries}", flush=True)
+    common.bench("statements", customers=CUSTOMERS, seconds=(seconds, 2), queries=queries, peak_mb=(peak_mb, 1),
+                 dashboard_seconds=(dashboard.seconds, 3), dashboard_queries=dashboard.queries)
 
 
 if __name__ == "__main__":

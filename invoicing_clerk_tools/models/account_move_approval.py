@@ -222,6 +222,8 @@ class AccountMove(models.Model):
 
         Closes the previous round of each move (voiding what was open). A move
         that needs no approval any more only has its previous round closed.
+        In batch: the requests in one ``create``, the first levels asked together
+        (their To-Dos in one ``create``), the chatter messages in one batch.
         """
         self.check_access("write")
         _ = self.env._
@@ -232,56 +234,71 @@ class AccountMove(models.Model):
         self._clerk_close_rejection_activities()
         vals_list, errors = [], []
         now = fields.Datetime.now()
+        frozen = {}  # rule: (its values as sent, its approvers) for levels whose approvers are not a document field
         for move in self:
             for rule in rules_by_move.get(move.id, ()):
-                approvers = rule._approvers_for(move)
-                eligible = approvers if rule.allow_self_approval else approvers - requester
-                if rule.approver_kind == "field" and not approvers:
-                    errors.append(_("%(move)s, level %(level)s: its approver is the %(field)s of the document, "
-                                    "which is empty: fill in %(field)s.", move=move._clerk_label(), level=rule.name,
-                                    field=rule.approver_field_id.field_description))
-                elif approval.approvers_short_of(rule.min_approvals, len(eligible)):
-                    errors.append(_(
-                        "%(move)s, level %(level)s needs %(needed)s approvals but only %(count)s approvers other "
-                        "than %(requester)s can give one: someone else must send it, or a Clerk Manager must add "
-                        "approvers to the rule.", move=move._clerk_label(), level=rule.name,
-                        needed=rule.min_approvals, count=len(eligible), requester=requester.name))
-                label = rule._approvers_label()
-                if rule.approver_kind == "field":
-                    label = f"{rule.approver_field_id.field_description}: {', '.join(approvers.mapped('name'))}"
-                vals_list.append({
-                    "name": rule.name, "move_id": move.id, "company_id": move.company_id.id, "rule_id": rule.id,
-                    "sequence": rule.sequence, "state": approval.WAITING, "is_current": True,
-                    "requester_id": requester.id, "sent_date": now,
-                    "approver_kind": rule.approver_kind,
-                    "approver_user_ids": [(6, 0, approvers.ids if rule.approver_kind != "group" else [])],
-                    "approver_group_id": rule.approver_group_id.id if rule.approver_kind == "group" else False,
-                    "approvers_label": label,
-                    "min_approvals": rule.min_approvals, "allow_self_approval": rule.allow_self_approval,
-                    "reminder_days": rule.reminder_days, "escalation_days": rule.escalation_days,
-                    "escalation_user_id": rule.escalation_user_id.id,
-                    "escalation_group_id": rule.escalation_group_id.id,
-                })
+                if rule.approver_kind != "field" and rule in frozen:
+                    values, approvers = frozen[rule]
+                else:
+                    approvers = rule._approvers_for(move)
+                    label = rule._approvers_label()
+                    if rule.approver_kind == "field":
+                        label = f"{rule.approver_field_id.field_description}: {', '.join(approvers.mapped('name'))}"
+                    values = {
+                        "name": rule.name, "rule_id": rule.id, "sequence": rule.sequence, "state": approval.WAITING,
+                        "is_current": True, "requester_id": requester.id, "sent_date": now,
+                        "approver_kind": rule.approver_kind,
+                        "approver_group_id": rule.approver_group_id.id if rule.approver_kind == "group" else False,
+                        "approvers_label": label,
+                        "min_approvals": rule.min_approvals, "allow_self_approval": rule.allow_self_approval,
+                        "reminder_days": rule.reminder_days, "escalation_days": rule.escalation_days,
+                        "escalation_user_id": rule.escalation_user_id.id,
+                        "escalation_group_id": rule.escalation_group_id.id,
+                    }
+                    if rule.approver_kind != "group":  # a group level's approvers are its members when asked
+                        values["approver_user_ids"] = [(6, 0, approvers.ids)]
+                    eligible = approvers if rule.allow_self_approval else approvers - requester
+                    if rule.approver_kind == "field" and not approvers:
+                        errors.append(_("%(move)s, level %(level)s: its approver is the %(field)s of the document, "
+                                        "which is empty: fill in %(field)s.", move=move._clerk_label(),
+                                        level=rule.name, field=rule.approver_field_id.field_description))
+                    elif approval.approvers_short_of(rule.min_approvals, len(eligible)):
+                        errors.append(_(
+                            "%(move)s, level %(level)s needs %(needed)s approvals but only %(count)s approvers "
+                            "other than %(requester)s can give one: someone else must send it, or a Clerk Manager "
+                            "must add approvers to the rule.", move=move._clerk_label(), level=rule.name,
+                            needed=rule.min_approvals, count=len(eligible), requester=requester.name))
+                    elif rule.approver_kind != "field":
+                        frozen[rule] = values, approvers  # checked once: the same for every document
+                vals_list.append({**values, "move_id": move.id, "company_id": move.company_id.id})
         if errors:
             raise UserError(_("These documents cannot be sent for approval:\n%s", "\n".join(errors)))
         requests = Request.create(vals_list)
-        by_move = defaultdict(lambda: Request)
-        for request in requests:
-            by_move[request.move_id.id] |= request
+        by_move = defaultdict(list)  # move_id: [(request, its values)], in the order of the rules
+        for request, vals in zip(requests, vals_list, strict=True):
+            by_move[vals["move_id"]].append((request, vals))
+        previous_move_ids = set(previous.move_id.ids)
+        to_ask, bodies, items = [], {}, {}
+        sent_by = _("Sent for approval by %s:", requester.name)
         for move in self:
             if move.id not in by_move:
-                if previous.filtered(lambda r, m=move: r.move_id == m):
-                    move.message_post(body=_("No approval rule applies any more: %s can be posted.",
-                                             move.display_name))
+                if move.id in previous_move_ids:
+                    bodies[move.id] = _("No approval rule applies any more: %s can be posted.", move.display_name)
                 continue
             move_requests = by_move[move.id]
-            first = approval.active_sequence([(r.sequence, r.state) for r in move_requests])
-            move_requests.filtered(lambda r, s=first: r.sequence == s)._activate()
-            move.message_post(body=Markup("%s<ul>%s</ul>") % (
-                _("Sent for approval by %s:", requester.name),
-                Markup().join(Markup("<li>%s</li>") % _("%(level)s: %(who)s, %(needed)s approval(s)",
-                                                         level=r.name, who=r.approvers_label, needed=r.min_approvals)
-                              for r in move_requests)))
+            first = approval.active_sequence([(vals["sequence"], vals["state"]) for _request, vals in move_requests])
+            to_ask += [request.id for request, vals in move_requests if vals["sequence"] == first]
+            lines = []
+            for _request, vals in move_requests:
+                key = (vals["name"], vals["approvers_label"], vals["min_approvals"])
+                if key not in items:
+                    items[key] = Markup("<li>%s</li>") % _("%(level)s: %(who)s, %(needed)s approval(s)",
+                                                            level=key[0], who=key[1], needed=key[2])
+                lines.append(items[key])
+            bodies[move.id] = Markup("%s<ul>%s</ul>") % (sent_by, Markup().join(lines))
+        Request.browse(to_ask)._activate()
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(bodies)
         return requests
 
     # ------------------------------------------------------------------ deciding

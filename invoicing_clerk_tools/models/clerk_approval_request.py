@@ -39,8 +39,10 @@ class ClerkApprovalRequest(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Level", required=True, readonly=True)
+    # No check_company on move_id: only the addon creates requests (users may not), with the move's company;
+    # Odoo's check costs a domain evaluation per request, which dominated sending thousands of them.
     move_id = fields.Many2one("account.move", string="Document", required=True, readonly=True, index=True,
-                              ondelete="restrict", check_company=True)
+                              ondelete="restrict")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     rule_id = fields.Many2one("clerk.approval.rule", string="Rule", readonly=True, ondelete="restrict",
                               help="The rule the request was made from, as it was when sent.")
@@ -145,17 +147,51 @@ class ClerkApprovalRequest(models.Model):
         return self.env._("Approve: %s", self.name)
 
     def _schedule_activities(self):
-        """A To-Do for every approver (or their substitute) of each request."""
+        """A To-Do for every approver (or their substitute) of each request, in batch.
+
+        The To-Dos are made in one ``create``. Someone given one To-Do gets Odoo's "assigned to you"
+        notification, as ``activity_schedule`` sends it; someone given several at once (a batch sent
+        for approval) gets one notification listing the documents instead of one per document.
+        """
+        if not self or self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
+        _ = self.env._
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        principals = {request: request._principals() for request in self}
+        away = self.env["clerk.approval.substitute"]._active_for(
+            self.env["res.users"].union(*principals.values()))
+        away_by_user = defaultdict(lambda: away.browse())
+        for substitution in away:
+            away_by_user[substitution.user_id] |= substitution
+        model_id = self.env["ir.model"]._get_id("account.move")
+        today = fields.Date.context_today(self)
+        vals_list, summaries, notes = [], {}, {}
         for request in self:
-            users, away = request._notify_users()
-            move = request.move_id.sudo()
-            for user in users:
-                for_whom = away.filtered(lambda s, u=user: s.substitute_id == u).user_id
-                note = self.env._("Approval requested by %s.", request.requester_id.name)
-                if for_whom:
-                    note += " " + self.env._("You stand in for %s.", ", ".join(for_whom.mapped("name")))
-                move.activity_schedule("mail.mail_activity_data_todo", user_id=user.id,
-                                       summary=request._activity_summary(), note=note)
+            users = principals[request]
+            request_away = away.browse().union(*(away_by_user[user] for user in users))
+            if request.name not in summaries:
+                summaries[request.name] = request._activity_summary()
+            if request.requester_id not in notes:
+                notes[request.requester_id] = _("Approval requested by %s.", request.requester_id.name)
+            note = notes[request.requester_id]
+            for user in (users - request_away.user_id) | request_away.substitute_id:
+                for_whom = request_away.filtered(lambda s, u=user: s.substitute_id == u).user_id
+                vals_list.append({
+                    "activity_type_id": todo.id, "summary": summaries[request.name], "automated": True,
+                    "note": note + " " + _("You stand in for %s.", ", ".join(for_whom.mapped("name")))
+                    if for_whom else note,
+                    "date_deadline": today, "res_model_id": model_id, "res_id": request.move_id.id,
+                    "user_id": user.id,
+                })
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        by_user = activities.grouped("user_id")
+        singles = self.env["mail.activity"].sudo().union(*(acts for user, acts in by_user.items()
+                                                           if len(acts) == 1 and user != self.env.user))
+        singles.action_notify()
+        for user, user_activities in by_user.items():
+            if len(user_activities) > 1 and user != self.env.user:
+                user_activities._clerk_notify_assigned_batch()
+        return activities
 
     def _activities(self):
         summaries = {request._activity_summary() for request in self}

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import fields, models
 
 
@@ -23,3 +25,29 @@ class MailActivity(models.Model):
             if files:
                 request.action_feedback(feedback=self.env._(
                     "Document received: %s", ", ".join(attachment.name for attachment in files)))
+
+    def _clerk_notify_assigned_batch(self, limit=50):
+        """One "assigned to you" notification for these To-Dos of one user, instead of one per To-Do.
+
+        For a batch sent for approval: the documents are listed (the first ``limit``, with links),
+        in the user's language.
+        """
+        user = self.user_id
+        user.ensure_one()
+        activities = self.with_context(lang=user.lang) if user.lang else self
+        _ = activities.env._
+        lines = Markup().join(
+            Markup('<li><a href="/odoo/%s/%s">%s</a>: %s</li>') % (
+                activity.res_model, activity.res_id, activity.res_name, activity.summary or "")
+            for activity in activities[:limit])
+        more = len(activities) - limit
+        if more > 0:
+            lines += Markup("<li>%s</li>") % _("and %s more", more)
+        activities.env["mail.thread"].message_notify(
+            partner_ids=user.partner_id.ids,
+            subject=_("%s to-dos assigned to you", len(activities)),
+            body=Markup("<p>%s</p><ul>%s</ul>") % (
+                _("%(count)s to-dos were assigned to you, due %(date)s:", count=len(activities),
+                  date=fields.Date.to_string(min(activities.mapped("date_deadline")))), lines),
+            email_layout_xmlid="mail.mail_notification_layout",
+        )

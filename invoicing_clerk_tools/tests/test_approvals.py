@@ -585,6 +585,33 @@ class TestApprovalPerformance(ApprovalCommon):
         self.assertEqual(count(few), count(many))
         self.assertLess(count(many), 15)
 
+    def test_sending_in_batch(self):
+        """Sending many documents at once: queries do not grow with them; one notification per approver."""
+        self.make_rule(name="Second level", sequence=20)
+
+        def send(count):
+            moves = self.env["account.move"].concat(*(self.bill(amount=1500.0 + i) for i in range(count)))
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.send(moves)
+            self.env.flush_all()
+            return moves, self.cr.sql_log_count - before
+
+        send(2)  # warm the caches
+        few, few_queries = send(2)
+        many, many_queries = send(12)
+        self.assertLessEqual(many_queries, few_queries + 5)  # noise: caches of users and groups
+        for move in many:
+            self.assertEqual(self.current(move).mapped("state"), ["pending", "waiting"])
+            self.assertEqual(len(move.activity_ids.filtered(lambda a: a.user_id == self.approver)), 1)
+            self.assertIn("Sent for approval by Ada Clerk", move.message_ids[0].body)
+            self.assertIn("Second level", move.message_ids[0].body)
+        notifications = self.env["mail.message"].sudo().search([
+            ("message_type", "=", "user_notification"), ("partner_ids", "in", self.approver.partner_id.ids),
+            ("subject", "=like", "12 %")])
+        self.assertEqual(len(notifications), 1)
+        self.assertIn(many[0].display_name, notifications.body)
+
     def test_no_rule_path_is_free(self):
         invoices = self.make_invoice() | self.make_invoice(amount=5000.0)
         invoices._clerk_approval_reasons()
