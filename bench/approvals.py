@@ -21,11 +21,11 @@ sequence effects fall on both sides.
 
 3. sends for approval, in one batch (*Send for Approval* on the list, as an
    Invoicing Clerk), the 2,500 draft invoices of another 5,000 that need 20
-   more levels ("customer invoices above 1,000 + 100 × i", approvers a group of
-   three): 50,000 frozen requests, the first level asked (a To-Do per approver),
+   more rules ("customer invoices above 1,000 + 100 × i", approvers a group of
+   three): 50,000 frozen requests, the first rule asked (a To-Do per approver),
    a chatter message per invoice. The 5,000 are copies in SQL of two invoices
    made through the ORM (one of 5,000, one of 500), seeded after 1. and 2. so
-   that their levels do not change what those measure.
+   that their rules do not change what those measure.
 
 Last line: ``BENCH approvals moves=5000 eval_seconds=… eval_queries=… post_ratio=… send_seconds=…
 send_queries_per_move=…``. With ``--profile``, the most frequent query shapes of the sending are printed.
@@ -43,7 +43,7 @@ MOVES = 5000
 RULES = 20
 POSTED = 1000  # per side
 BATCH = 100
-SEND_MOVES = 5000  # half of them need the SEND_LEVELS levels
+SEND_MOVES = 5000  # half of them need the SEND_LEVELS rules
 SEND_LEVELS = 20
 
 
@@ -64,7 +64,7 @@ def seed(env):
     rules = []
     for i in range(RULES):
         rule = {
-            "name": f"Bench level {i}",
+            "name": f"Bench rule {i}",
             "company_id": company.id,
             "sequence": 10 + i,
             "apply_out_invoice": i % 4 != 3,
@@ -135,7 +135,7 @@ def measure_post(env, moves):
 
 
 def seed_send(env):
-    """20 levels for a group of 3 approvers; 5,000 draft invoices (SQL copies), 2,500 of them above every level."""
+    """20 rules for a group of 3 approvers; 5,000 draft invoices (SQL copies), 2,500 of them above every rule."""
     from odoo import Command
 
     company = env.company
@@ -150,13 +150,13 @@ def seed_send(env):
         "group_ids": [Command.set([env.ref("invoicing_clerk_tools.group_clerk").id,
                                    env.ref("account.group_account_invoice").id])]})
     env["clerk.approval.rule"].create([{
-        "name": f"Board level {i}", "company_id": company.id, "sequence": 100 + i, "apply_out_invoice": True,
+        "name": f"Board rule {i}", "company_id": company.id, "sequence": 100 + i, "apply_out_invoice": True,
         "amount_min": 1000.0 + 100.0 * i, "approver_kind": "group", "approver_group_id": board.id,
         "min_approvals": 1,
     } for i in range(SEND_LEVELS)])
     partners = env["res.partner"].create([{"name": f"Bench board customer {i}"} for i in range(50)])
     ids = []
-    for price in (5000.0, 500.0):  # needs every level / none
+    for price in (5000.0, 500.0):  # needs every rule / none
         template = env["account.move"].create({
             "move_type": "out_invoice", "partner_id": partners[0].id, "invoice_date": "2026-01-15",
             "invoice_payment_term_id": False,
@@ -226,7 +226,7 @@ def run():
         seconds, queries, result = measure_eval(env, to_evaluate)
         matched = len(result)
         levels = sum(len(rules) for rules in result.values())
-        common.log(f"rule evaluation: {len(to_evaluate)} moves, {matched} need approval ({levels} levels), "
+        common.log(f"rule evaluation: {len(to_evaluate)} moves, {matched} need approval ({levels} rules), "
                    f"{seconds:.3f}s, {queries} queries")
         with common.measure(env, cold=True) as gate:
             reasons = to_post[:BATCH]._clerk_blocking_reasons()
@@ -241,7 +241,7 @@ def run():
 
         start = time.perf_counter()
         clerk, send_moves = seed_send(env)
-        common.log(f"seeded {SEND_LEVELS} group levels and {len(send_moves)} draft invoices "
+        common.log(f"seeded {SEND_LEVELS} group rules and {len(send_moves)} draft invoices "
                    f"in {time.perf_counter() - start:.1f}s")
         send, sent, requests, activities = measure_send(env, clerk, send_moves)
         common.log(f"sending {sent} invoices for approval: {requests} requests, {activities} To-Dos, "

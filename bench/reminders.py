@@ -119,7 +119,7 @@ def main():
         mails_before = Mail.search_count([])
 
         with common.measure(env, cold=True) as first_run, profile_queries(env.cr, "--profile" in sys.argv):
-            first = Schedule._clerk_run(today=today)
+            first = Schedule._run(today=today)
         mails = Mail.search_count([]) - mails_before
         logs = env["clerk.reminder.log"].search_count([])
         common.log(f"first run: {first} in {first_run.seconds:.1f} s, {first_run.queries} queries, {mails} mails, "
@@ -127,7 +127,7 @@ def main():
         assert logs == due, (logs, due)
 
         with common.measure(env, cold=True) as second_run:
-            second = Schedule._clerk_run(today=today)
+            second = Schedule._run(today=today)
         second_created = second["created"] + (Mail.search_count([]) - mails_before - mails)
         common.log(f"second run: {second} in {second_run.seconds:.1f} s")
     common.bench("reminders", due=due, first_seconds=(first_run.seconds, 1),

@@ -7,7 +7,7 @@ for statements with 20,000 posted documents (16,000 invoices and 4,000
 unreconciled customer payments, spread over the last four months), all
 assigned to clerks of one team. Then measures:
 
-1. the statement run for last month (``clerk.statement.log._clerk_run``) with
+1. the statement run for last month (``clerk.statement.log._run``) with
    PDF rendering and mail queueing, on ``--pdf-sample`` customers (default 200):
    wkhtmltopdf costs about a second per call here, so the full 2,000 would
    not show the rest of the work; the per-statement cost is extrapolated and
@@ -72,7 +72,7 @@ def seed(env, today):
                               "member_ids": [Command.set(clerks.ids)]})
     partners = env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True).create([{
         "name": f"Bench customer {i:04d}", "email": f"customer{i}@bench.example.com", "is_company": True,
-        "clerk_statement_send": True, "clerk_reminder_user_id": clerks[i % len(clerks)].id,
+        "clerk_statement_send": True, "clerk_user_id": clerks[i % len(clerks)].id,
         "street": "Main Street 1", "city": "Springfield", "country_id": company.country_id.id or False,
     } for i in range(CUSTOMERS)])
     Move = env["account.move"].with_context(tracking_disable=True)
@@ -97,7 +97,7 @@ def seed(env, today):
     env = env(context=dict(env.context, bench_today=today))
     copy_moves(env, invoice, INVOICES - 1, partners, 120, "BINV/")
     copy_moves(env, payment.move_id, PAYMENTS, partners, 120, "BPAY/")
-    env.cr.execute("UPDATE account_move SET clerk_user_id = p.clerk_reminder_user_id FROM res_partner p "
+    env.cr.execute("UPDATE account_move SET clerk_user_id = p.clerk_user_id FROM res_partner p "
                    "WHERE p.id = account_move.partner_id AND account_move.name LIKE 'B%%'")
     env.invalidate_all()
     # checked through the ORM
@@ -137,13 +137,13 @@ def main():
             server.ThreadedServer(odoo.http.root).http_spawn()
             env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{config['http_port']}")
             sample = partners[:sample_size]
-            Log._clerk_ensure(company, sample, date_from, date_to, origin="cron")
+            Log._ensure(company, sample, date_from, date_to, origin="cron")
             cr.commit()
             env.invalidate_all()
             mails_before = Mail.search_count([])
             start = time.monotonic()
-            while batch := Log._clerk_claim(company, Log._clerk_batch_size()):
-                batch._clerk_send()
+            while batch := Log._claim(company, Log._batch_size()):
+                batch._send()
                 cr.commit()
             pdf_seconds = time.monotonic() - start
             rendered = Mail.search_count([]) - mails_before
@@ -159,7 +159,7 @@ def main():
             buffer = io.BytesIO()
             with common.PeakMemory() as memory, common.measure(env) as run:
                 counts = env["clerk.statement.report"].export_xlsx(buffer, company, partners, date_from, date_to)
-                planned = Log._clerk_plan(company, date_from, date_to)
+                planned = Log._plan(company, date_from, date_to)
             seconds, queries = run.seconds, run.queries
             peak_mb = memory.peak_over_start / 1024 / 1024
             assert len(planned) == CUSTOMERS - sample_size, len(planned)

@@ -1,6 +1,6 @@
 {
     "name": "Invoicing Clerk Tools",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "summary": "An invoicing clerk's daily work in Odoo Accounting: approvals before posting, "
     "bill checks, follow-ups, supporting documents and clerk work queues",

@@ -55,10 +55,10 @@ def test_followups_due():
     assert approval.followup_due_on(sent, 2) == datetime(2026, 3, 4, 9, 0)
     assert approval.followup_due_on(date(2026, 3, 2), 1) == datetime(2026, 3, 3)
     assert approval.due_followups(sent, datetime(2026, 3, 4, 8, 59), 2, 5) == []
-    assert approval.due_followups(sent, datetime(2026, 3, 4, 9, 0), 2, 5) == ["reminder"]
-    assert approval.due_followups(sent, datetime(2026, 3, 7, 9, 0), 2, 5) == ["reminder", "escalation"]
-    assert approval.due_followups(sent, datetime(2026, 3, 7, 9, 0), 2, 5, done={"reminder"}) == ["escalation"]
-    assert approval.due_followups(sent, datetime(2026, 3, 7, 9, 0), 2, 5, done={"reminder", "escalation"}) == []
+    assert approval.due_followups(sent, datetime(2026, 3, 4, 9, 0), 2, 5) == ["nudge"]
+    assert approval.due_followups(sent, datetime(2026, 3, 7, 9, 0), 2, 5) == ["nudge", "escalation"]
+    assert approval.due_followups(sent, datetime(2026, 3, 7, 9, 0), 2, 5, done={"nudge"}) == ["escalation"]
+    assert approval.due_followups(sent, datetime(2026, 3, 7, 9, 0), 2, 5, done={"nudge", "escalation"}) == []
     assert approval.due_followups(sent, datetime(2027, 1, 1), 0, 0) == []
     assert approval.due_followups(sent, date(2026, 3, 8), 0, 5) == ["escalation"]
     with pytest.raises(TypeError):

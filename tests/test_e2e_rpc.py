@@ -227,7 +227,7 @@ def test_retained_document_cannot_be_moved_or_hidden_over_xmlrpc(server, gate, l
 
 
 def test_two_approvers_at_once_over_xmlrpc(server, gate):
-    """Issue 10: two approvers of a level needing both, approving at the same moment: the level ends approved."""
+    """Issue 10: two approvers of a rule needing both, approving at the same moment: the rule ends approved."""
     manager = rpc(server, "manager")
     customer = manager("res.partner", "create", {"name": "E2E Race Customer"})
     manager("clerk.approval.rule", "create", {

@@ -36,6 +36,7 @@ from . import mail_activity
 from . import mail_mail
 from . import res_company
 from . import res_company_billing
+from . import res_company_matching
 from . import res_company_documents
 from . import res_company_reminder
 from . import res_company_statement
@@ -48,5 +49,5 @@ from . import res_partner_assignment
 from . import res_partner_billing
 from . import res_partner_reminder
 from . import res_partner_statement
-from . import res_users
+from . import res_users_approval
 from . import res_users_workload

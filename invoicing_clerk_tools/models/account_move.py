@@ -149,7 +149,7 @@ class AccountMove(models.Model):
         """What sets each family of guarded fields, hence what clears what they say."""
         _ = self.env._
         hints = {
-            "clerk_approval_": _("approvals are given by the approvers of each level: send the document for "
+            "clerk_approval_": _("approvals are given by the approvers of each rule: send the document for "
                                  "approval and have it approved (Approve on the document)"),
             "clerk_match_": _("the bill check sets them: check the bill against its purchase orders and resolve or "
                               "accept its discrepancies"),

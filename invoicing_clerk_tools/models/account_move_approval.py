@@ -22,7 +22,7 @@ SNAPSHOT_FIELDS = ("move_type", "company_id", "partner_id", "currency_id", "jour
 
 
 class AccountMove(models.Model):
-    """Approvals before posting: requests per level, the approval reasons of the gate, invalidation."""
+    """Approvals before posting: requests per rule, the approval reasons of the gate, invalidation."""
 
     _inherit = "account.move"
 
@@ -41,12 +41,12 @@ class AccountMove(models.Model):
     clerk_approval_rule_ids = fields.Many2many(
         "clerk.approval.rule", string="Approval Required", compute="_compute_clerk_approval_rules",
         compute_sudo=True,
-        help="The approval levels that apply to this draft now, in the order they are asked.")
+        help="The approval rules that apply to this draft now, in the order they are asked.")
     clerk_approval_can_send = fields.Boolean(compute="_compute_clerk_approval_rules", compute_sudo=True)
     clerk_approval_can_decide = fields.Boolean(
         string="Awaits My Approval", compute="_compute_clerk_approval_can_decide",
         search="_search_clerk_approval_can_decide",
-        help="You (or the approver you stand in for) may approve or reject the level waiting for approval.")
+        help="You (or the approver you stand in for) may approve or reject the rule waiting for approval.")
 
     # ------------------------------------------------------------------ computes
     @api.depends("clerk_approval_request_ids.state", "clerk_approval_request_ids.is_current")
@@ -80,12 +80,12 @@ class AccountMove(models.Model):
             move.clerk_approval_can_decide = move._origin.id in decidable
 
     def _search_clerk_approval_can_decide(self, operator, value):
-        """Moves whose active level the current user may decide, as one domain (subqueries, no extra query).
+        """Moves whose active rule the current user may decide, as one domain (subqueries, no extra query).
 
         The button and the approve method check exactly (``_decidable_by``); this
         search, used by the "To Approve" queue, approximates two rare cases: an
         approver substituted by the user who has already decided themselves, and a
-        group level whose absent member belongs to the group only through an
+        group rule whose absent member belongs to the group only through an
         implied group (only direct members are followed, to stay one query).
         """
         if operator not in ("in", "not in"):
@@ -136,18 +136,18 @@ class AccountMove(models.Model):
             for move in never_sent.filtered(lambda m: m.id in rules_by_move):
                 for rule in rules_by_move[move.id]:
                     result[move.id].append(BlockingReason(
-                        _("Approval required (not sent yet): level %s", rule.name), rule._approvers_label()))
+                        _("Approval required (not sent yet): rule %s", rule.name), rule._approvers_label()))
         sent = moves.filtered(lambda m: m.clerk_approval_state in (approval.PENDING, approval.REJECTED))
         if sent:
             for request in sent._clerk_current_requests():
                 if request.state == approval.PENDING:
-                    message = _("Waiting for approval: level %(level)s (%(count)s of %(needed)s approvals)",
+                    message = _("Waiting for approval: rule %(level)s (%(count)s of %(needed)s approvals)",
                                 level=request.name, count=request.approval_count, needed=request.min_approvals)
                 elif request.state == approval.WAITING:
-                    message = _("Not asked yet: level %s (after the levels before it)", request.name)
+                    message = _("Not asked yet: rule %s (after the rules before it)", request.name)
                 elif request.state == approval.REJECTED:
                     rejection = request.decision_ids.filtered(lambda d: d.decision == "reject")[-1:]
-                    message = _("Rejected: level %(level)s by %(who)s: %(reason)s. Correct the document and send "
+                    message = _("Rejected: rule %(level)s by %(who)s: %(reason)s. Correct the document and send "
                                 "it for approval again.", level=request.name, who=rejection._who(),
                                 reason=rejection.comment)
                 else:
@@ -198,7 +198,7 @@ class AccountMove(models.Model):
 
     # ------------------------------------------------------------------ sending
     def action_clerk_send_for_approval(self):
-        """Send draft invoices and bills for approval to the levels of the rules that apply now."""
+        """Send draft invoices and bills for approval to the rules that apply now."""
         moves = self._clerk_moves_to_gate()
         if moves != self:
             raise UserError(self.env._("Only draft invoices and bills can be sent for approval, not %s.",
@@ -218,11 +218,11 @@ class AccountMove(models.Model):
         return True
 
     def _clerk_send_for_approval(self, rules_by_move, requester):
-        """Create the frozen requests of ``rules_by_move`` for ``self`` and ask the first level.
+        """Create the frozen requests of ``rules_by_move`` for ``self`` and ask the first rule.
 
         Closes the previous round of each move (voiding what was open). A move
         that needs no approval any more only has its previous round closed.
-        In batch: the requests in one ``create``, the first levels asked together
+        In batch: the requests in one ``create``, the first rules asked together
         (their To-Dos in one ``create``), the chatter messages in one batch.
         """
         self.check_access("write")
@@ -234,7 +234,7 @@ class AccountMove(models.Model):
         self._clerk_close_rejection_activities()
         vals_list, errors = [], []
         now = fields.Datetime.now()
-        frozen = {}  # rule: (its values as sent, its approvers) for levels whose approvers are not a document field
+        frozen = {}  # rule: (its values as sent, its approvers) for rules whose approvers are not a document field
         for move in self:
             for rule in rules_by_move.get(move.id, ()):
                 if rule.approver_kind != "field" and rule in frozen:
@@ -251,20 +251,20 @@ class AccountMove(models.Model):
                         "approver_group_id": rule.approver_group_id.id if rule.approver_kind == "group" else False,
                         "approvers_label": label,
                         "min_approvals": rule.min_approvals, "allow_self_approval": rule.allow_self_approval,
-                        "reminder_days": rule.reminder_days, "escalation_days": rule.escalation_days,
+                        "nudge_days": rule.nudge_days, "escalation_days": rule.escalation_days,
                         "escalation_user_id": rule.escalation_user_id.id,
                         "escalation_group_id": rule.escalation_group_id.id,
                     }
-                    if rule.approver_kind != "group":  # a group level's approvers are its members when asked
+                    if rule.approver_kind != "group":  # a group rule's approvers are its members when asked
                         values["approver_user_ids"] = [(6, 0, approvers.ids)]
                     eligible = approvers if rule.allow_self_approval else approvers - requester
                     if rule.approver_kind == "field" and not approvers:
-                        errors.append(_("%(move)s, level %(level)s: its approver is the %(field)s of the document, "
+                        errors.append(_("%(move)s, rule %(level)s: its approver is the %(field)s of the document, "
                                         "which is empty: fill in %(field)s.", move=move._clerk_label(),
                                         level=rule.name, field=rule.approver_field_id.field_description))
                     elif approval.approvers_short_of(rule.min_approvals, len(eligible)):
                         errors.append(_(
-                            "%(move)s, level %(level)s needs %(needed)s approvals but only %(count)s approvers "
+                            "%(move)s, rule %(level)s needs %(needed)s approvals but only %(count)s approvers "
                             "other than %(requester)s can give one: someone else must send it, or a Clerk Manager "
                             "must add approvers to the rule.", move=move._clerk_label(), level=rule.name,
                             needed=rule.min_approvals, count=len(eligible), requester=requester.name))
@@ -303,11 +303,11 @@ class AccountMove(models.Model):
 
     # ------------------------------------------------------------------ deciding
     def clerk_approve(self, comment=None):
-        """Approve the level waiting for approval, as its approver or their substitute (checked here)."""
+        """Approve the rule waiting for approval, as its approver or their substitute (checked here)."""
         return self._clerk_decide("approve", (comment or "").strip() or False)
 
     def clerk_reject(self, reason=None):
-        """Reject the level waiting for approval with a reason; the document stays draft, marked rejected."""
+        """Reject the rule waiting for approval with a reason; the document stays draft, marked rejected."""
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("A rejection needs a reason: fill in the Reason field."))
@@ -320,7 +320,7 @@ class AccountMove(models.Model):
         A second decision on the same document waits for the first transaction; once that one commits, the
         database refuses the second (``could not serialize access due to concurrent update``, the transaction
         being REPEATABLE READ), and Odoo runs the call again (``odoo.service.model.retrying``, used by every
-        RPC and web request), this time seeing the first decision: two approvers at once end with the level
+        RPC and web request), this time seeing the first decision: two approvers at once end with the rule
         approved once, and one approver clicking twice gets one decision. The unique constraints of
         ``clerk.approval.decision`` hold even without this.
         """
@@ -360,8 +360,8 @@ class AccountMove(models.Model):
                     decisions="; ".join(f"{d.level}: {d._summary()}" for d in mine),
                     who="; ".join(f"{r.name} ({r.approvers_label})" for r in waiting)))
             raise AccessError(_(
-                "You cannot approve or reject %(moves)s: only an approver of the level waiting for approval (or "
-                "their substitute) can, who has not decided yet, and not the person who sent it unless the level "
+                "You cannot approve or reject %(moves)s: only an approver of the rule waiting for approval (or "
+                "their substitute) can, who has not decided yet, and not the person who sent it unless the rule "
                 "allows it. Waiting for: %(who)s.", moves=refused._clerk_labels(),
                 who="; ".join(f"{r.name} ({r.approvers_label})" for r in waiting) or _("nobody")))
         now = fields.Datetime.now()
@@ -406,11 +406,11 @@ class AccountMove(models.Model):
         to_ask = current.filtered(lambda r: r.state == approval.WAITING and r.sequence == next_sequence)
         if to_ask:
             to_ask._activate()
-            self.message_post(body=_("Next level asked: %s.", ", ".join(
+            self.message_post(body=_("Next rule asked: %s.", ", ".join(
                 f"{r.name} ({r.approvers_label})" for r in to_ask)))
         elif all(r.state == approval.APPROVED for r in current):
             requesters = current.requester_id
-            self.message_post(body=_("Every approval level is approved: %s can be posted.", self.display_name),
+            self.message_post(body=_("Every approval rule is approved: %s can be posted.", self.display_name),
                               partner_ids=requesters.partner_id.ids, subtype_xmlid="mail.mt_comment")
 
     def _clerk_apply_rejection(self, decided, who, levels, reason, now):
@@ -420,8 +420,8 @@ class AccountMove(models.Model):
         current._close_activities()
         rejected = self.env["clerk.approval.request"].sudo().browse([r.id for r in decided])
         rejected.write({"state": approval.REJECTED, "done_date": now})
-        (current - rejected).filtered(lambda r: r.state in approval.OPEN_STATES).write({
-            "state": approval.VOIDED, "void_reason": _("Not asked: level %s was rejected.", levels),
+        (current - rejected).filtered(lambda r: r.state in approval.OPEN_REQUEST_STATES).write({
+            "state": approval.VOIDED, "void_reason": _("Not asked: rule %s was rejected.", levels),
             "voided_by_id": self.env.user.id, "voided_date": now,
         })
         requesters = current.requester_id

@@ -22,5 +22,5 @@ class AccountMove(models.Model):
     @api.depends("partner_id")
     def _compute_clerk_user_id(self):
         for move in self:
-            clerk = move.partner_id.commercial_partner_id.clerk_reminder_user_id
+            clerk = move.partner_id.commercial_partner_id.clerk_user_id
             move.clerk_user_id = clerk if clerk and move.is_invoice(include_receipts=True) else move.clerk_user_id

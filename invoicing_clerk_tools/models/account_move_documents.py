@@ -47,7 +47,7 @@ class AccountMove(models.Model):
 
         ``status``: ``required`` ``{category_id: mode}`` (the strictest mode among the rules requiring it),
         ``present`` (set of category ids with a current document), ``missing`` ``{category_id: mode}``,
-        ``approval_rule_ids`` (approval levels asked for the missing categories of "approval" rules),
+        ``approval_rule_ids`` (approval rules asked for the missing categories of "approval" rules),
         ``keep`` (set of category ids that a rule keeping its documents once posted requires).
         One pass: the rules that apply (``clerk.move.rule.mixin._rules_for_moves``), then one grouped query
         on attachments.
@@ -85,7 +85,7 @@ class AccountMove(models.Model):
                 "required": required_modes,
                 "present": present[move_id] & required_modes.keys(),
                 "missing": missing,
-                # A missing category under an approval rule asks its level, unless another rule blocks it anyway.
+                # A missing category under an approval rule asks its rule, unless another rule blocks it anyway.
                 "approval_rule_ids": {rid for cid, mode in missing.items() if mode == documents.APPROVAL
                                       for rid in approval_of[cid]},
                 "keep": keep,
@@ -169,8 +169,8 @@ class AccountMove(models.Model):
             if category_ids:
                 result[move_id].append(BlockingReason(_("Supporting documents missing: %s", ", ".join(
                         Category.browse(category_ids).mapped("name")))))
-        # Approval rules: before sending, the approval reasons already ask for the level. After sending, a
-        # document that went missing (or a rule added since) needs that level too: sending is re-evaluated.
+        # Approval rules: before sending, the approval reasons already ask for the rule. After sending, a
+        # document that went missing (or a rule added since) needs that rule too: sending is re-evaluated.
         sent = self.browse([move_id for move_id, status in statuses.items() if status["approval_rule_ids"]])
         sent = sent.filtered(lambda m: m.clerk_approval_state)
         if sent:
@@ -184,7 +184,7 @@ class AccountMove(models.Model):
                                              if mode == documents.APPROVAL]).mapped("name")
                     result[move.id].append(BlockingReason(_(
                         "Supporting documents missing: %s. Attach them, or a Clerk Manager re-evaluates the approvals "
-                        "so that the approval level for missing documents is asked.", ", ".join(names))))
+                        "so that the approval rule for missing documents is asked.", ", ".join(names))))
         return result
 
     # ------------------------------------------------------------------ retention
@@ -209,13 +209,13 @@ class AccountMove(models.Model):
         index = self.env["clerk.document.rule"]._rule_index()
         if any((move.company_id.id, move.move_type) in index for move in self):
             return True
-        return bool(self.env["clerk.document.category"]._clerk_kept_category_ids())
+        return bool(self.env["clerk.document.category"]._kept_category_ids())
 
     def _clerk_kept_documents(self, attachments):
         """The attachments of ``attachments`` (of moves of ``self``, posted) kept for audit: documents of a category
         kept once posted or that a document rule keeping its documents requires for their move, and the printed
         invoice where its company keeps printed invoices."""
-        kept_categories = self.env["clerk.document.category"]._clerk_kept_category_ids()
+        kept_categories = self.env["clerk.document.category"]._kept_category_ids()
         moves = self.sudo()
         moves.fetch(["company_id"])
         keep_pdf = {move.id for move in moves if move.company_id.clerk_keep_invoice_pdf}

@@ -572,7 +572,7 @@ class AccountMove(models.Model):
         return result
 
     def _clerk_accept_approved_exceptions(self):
-        """Bills posted after an approver approved their discrepancy level: their exceptions are accepted by that
+        """Bills posted after an approver approved their discrepancy rule: their exceptions are accepted by that
         approver, so the approval is the acceptance on record."""
         bills = self.filtered(lambda m: m.state == "posted" and m.move_type in MATCH_TYPES
                               and m.company_id.clerk_match_policy == "approval")
@@ -592,7 +592,7 @@ class AccountMove(models.Model):
             found.write({
                 "state": matching.ACCEPTED, "accepted_by_id": decision.user_id.id or self.env.user.id,
                 "accepted_date": decision.date or now,
-                "accept_reason": self.env._("Approved at level %(level)s%(comment)s", level=request.name,
+                "accept_reason": self.env._("Approved under rule %(level)s%(comment)s", level=request.name,
                                             comment=f": {decision.comment}" if decision.comment else ""),
             })
 

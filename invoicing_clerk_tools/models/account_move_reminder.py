@@ -5,13 +5,14 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.reminder_schedule import OPEN_PAYMENT_STATES
+
 _logger = logging.getLogger(__name__)
 
-OPEN_STATES = ("not_paid", "partial")
 
 
 class AccountMove(models.Model):
-    """Payment follow-up on customer invoices: pauses (dispute, promise to pay), exclusion and history."""
+    """Payment reminders on customer invoices: pauses (dispute, promise to pay), exclusion and history."""
 
     _inherit = "account.move"
 
@@ -63,7 +64,7 @@ class AccountMove(models.Model):
     @api.depends("clerk_reminder_log_ids", "invoice_date_due", "payment_state", "commercial_partner_id")
     @api.depends_context("allowed_company_ids")
     def _compute_clerk_reminder_steps(self):
-        planned = self.env["clerk.reminder.schedule"]._clerk_next_steps(self)
+        planned = self.env["clerk.reminder.schedule"]._next_steps(self)
         for move in self:
             move.clerk_reminder_step_id, move.clerk_reminder_next_step_id, move.clerk_reminder_next_date = (
                 planned.get(move.id, (False, False, False)))
@@ -78,16 +79,16 @@ class AccountMove(models.Model):
         """Promises to pay whose date passed with the invoice unpaid: reminders resume, the clerk is told."""
         broken = self.search([
             ("company_id", "in", companies.ids), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_STATES), ("clerk_promise_date", "<", today),
+            ("payment_state", "in", OPEN_PAYMENT_STATES), ("clerk_promise_date", "<", today),
             ("clerk_promise_broken", "=", False),
         ])
         if not broken:
             return broken
         schedules = self.env["clerk.reminder.schedule"].search([("company_id", "in", companies.ids)])
-        resolve = self.env["clerk.reminder.schedule"]._clerk_resolver(schedules, companies)
+        resolve = self.env["clerk.reminder.schedule"]._resolver(schedules, companies)
         for move in broken:
             schedule = resolve(move.company_id, move.commercial_partner_id)
-            user = (move.commercial_partner_id.clerk_reminder_user_id or move.invoice_user_id
+            user = (move.commercial_partner_id.clerk_user_id or move.invoice_user_id
                     or (schedule and schedule.user_id) or self.env.user)
             summary = self.env._("Promise to pay broken: %s", move.commercial_partner_id.name)
             move.activity_schedule("mail.mail_activity_data_todo", date_deadline=today, summary=summary,
@@ -109,7 +110,7 @@ class AccountMove(models.Model):
         earliest_offset = min(steps.mapped("offset_days"))
         return [
             ("move_type", "=", "out_invoice"),
-            ("payment_state", "in", OPEN_STATES),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
             ("company_id", "in", steps.company_id.ids),
             ("clerk_reminder_excluded", "=", False),
             ("invoice_date_due", "<=", fields.Date.add(today, days=1 - earliest_offset)),

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 
 class ClerkApprovalDecision(models.Model):
-    """An approval or a rejection of one level, with who decided, when, for whom and why."""
+    """An approval or a rejection of one rule, with who decided, when, for whom and why."""
 
     _name = "clerk.approval.decision"
     _inherit = ["clerk.history.mixin"]
@@ -15,7 +15,7 @@ class ClerkApprovalDecision(models.Model):
                                  index=True, ondelete="restrict")
     move_id = fields.Many2one(related="request_id.move_id", store=True, index=True, string="Document")
     company_id = fields.Many2one(related="request_id.company_id", store=True, index=True)
-    level = fields.Char(related="request_id.name", string="Level")
+    rule_name = fields.Char(related="request_id.name", string="Rule")
     decision = fields.Selection([("approve", "Approved"), ("reject", "Rejected")], required=True, readonly=True)
     user_id = fields.Many2one("res.users", string="Decided By", required=True, readonly=True,
                               help="Who clicked: the approver, or the substitute standing in for them.")
@@ -25,13 +25,13 @@ class ClerkApprovalDecision(models.Model):
     comment = fields.Text(readonly=True, help="The approver's comment; for a rejection, its reason.")
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
 
-    # One decision per person and level, whoever clicks: the database refuses a second one even if two
+    # One decision per person and rule, whoever clicks: the database refuses a second one even if two
     # transactions decide at the same moment (decisions are also serialised, see ``_clerk_lock_decisions``).
     _request_user_unique = models.Constraint(
-        "UNIQUE(request_id, user_id)", "You already decided on this approval level: a decision counts once.")
+        "UNIQUE(request_id, user_id)", "You already decided on this approval rule: a decision counts once.")
     _request_approver_unique = models.Constraint(
         "UNIQUE(request_id, approver_id)",
-        "A decision was already recorded for this approver on this approval level: a decision counts once.")
+        "A decision was already recorded for this approver on this approval rule: a decision counts once.")
 
     @api.depends("user_id", "approver_id")
     def _compute_is_substitute(self):

@@ -12,7 +12,7 @@ from .clerk_batch import claim
 _logger = logging.getLogger(__name__)
 
 STATES = [
-    (approval.WAITING, "Waiting for Earlier Level"),
+    (approval.WAITING, "Waiting for Earlier Rule"),
     (approval.PENDING, "To Approve"),
     (approval.APPROVED, "Approved"),
     (approval.REJECTED, "Rejected"),
@@ -21,9 +21,9 @@ STATES = [
 
 
 class ClerkApprovalRequest(models.Model):
-    """One level of approval asked for one document, frozen when sent.
+    """One rule of approval asked for one document, frozen when sent.
 
-    Everything the level needs (approvers, approvals needed, four-eyes, delays)
+    Everything the rule needs (approvers, approvals needed, four-eyes, delays)
     is copied from the rule when the document is sent, so later edits of the
     rule do not rewrite requests in flight. Requests are history: users never
     write or delete them; the addon's own methods do, as superuser.
@@ -32,8 +32,8 @@ class ClerkApprovalRequest(models.Model):
     _name = "clerk.approval.request"
     _description = "Approval Request"
     _inherit = ["clerk.history.mixin"]
-    # what the approval flow moves on (as superuser); the level, its approvers and delays stay as sent
-    _clerk_history_open_fields = frozenset({"state", "is_current", "activated_date", "done_date", "void_reason",
+    # what the approval flow moves on (as superuser); the rule, its approvers and delays stay as sent
+    _history_open_fields = frozenset({"state", "is_current", "activated_date", "done_date", "void_reason",
                                             "voided_by_id", "voided_date"})
     _order = "move_id desc, is_current desc, sequence, id"
     _check_company_auto = True
@@ -53,7 +53,7 @@ class ClerkApprovalRequest(models.Model):
     requester_id = fields.Many2one("res.users", string="Requested By", required=True, readonly=True)
     sent_date = fields.Datetime(string="Sent On", required=True, readonly=True, default=fields.Datetime.now)
     activated_date = fields.Datetime(string="Asked On", readonly=True,
-                                     help="When the approvers of this level were asked (earlier levels done).")
+                                     help="When the approvers of this rule were asked (earlier rules done).")
     done_date = fields.Datetime(string="Decided On", readonly=True)
 
     approver_kind = fields.Selection([("users", "Named Users"), ("group", "Group"), ("field", "Document Field")],
@@ -64,13 +64,13 @@ class ClerkApprovalRequest(models.Model):
     approvers_label = fields.Char(string="Approvers (as sent)", readonly=True)
     min_approvals = fields.Integer(string="Approvals Needed", readonly=True)
     allow_self_approval = fields.Boolean(string="Requester May Approve", readonly=True)
-    reminder_days = fields.Integer(string="Remind After (Days)", readonly=True)
+    nudge_days = fields.Integer(string="Nudge After (Days)", readonly=True)
     escalation_days = fields.Integer(string="Escalate After (Days)", readonly=True)
     escalation_user_id = fields.Many2one("res.users", string="Escalate To", readonly=True)
     escalation_group_id = fields.Many2one("res.groups", string="Escalate To Group", readonly=True)
 
     decision_ids = fields.One2many("clerk.approval.decision", "request_id", string="Decisions", readonly=True)
-    followup_ids = fields.One2many("clerk.approval.followup", "request_id", string="Reminders and Escalations",
+    followup_ids = fields.One2many("clerk.approval.followup", "request_id", string="Nudges and Escalations",
                                    readonly=True)
     approval_count = fields.Integer(string="Approvals", compute="_compute_approval_count")
     decision_summary = fields.Text(string="Decided By", compute="_compute_decision_summary")
@@ -90,7 +90,7 @@ class ClerkApprovalRequest(models.Model):
         for request in self:
             request.decision_summary = "\n".join(d._summary() for d in request.decision_ids) or False
 
-    def _clerk_history_hint(self):
+    def _history_hint(self):
         return self.env._("Use the Approve, Reject or Send for Approval buttons of the document.")
 
     # ------------------------------------------------------------ who may decide
@@ -105,7 +105,7 @@ class ClerkApprovalRequest(models.Model):
         """``{request: principal}`` of the pending requests ``user`` may decide now, and for whom.
 
         ``principal`` is ``user`` or the absent approver ``user`` substitutes.
-        Four-eyes: the requester acts for nobody unless the level allows it.
+        Four-eyes: the requester acts for nobody unless the rule allows it.
         """
         if substituted is None:
             substituted = self.env["clerk.approval.substitute"]._substituted_by(user)
@@ -135,7 +135,7 @@ class ClerkApprovalRequest(models.Model):
         return user in self.approver_user_ids
 
     def _notify_users(self):
-        """Who to ask or remind for a pending request: its approvers, or their substitute while away."""
+        """Who to ask or nudge for a pending request: its approvers, or their substitute while away."""
         self.ensure_one()
         users = self._principals()
         away = self.env["clerk.approval.substitute"]._active_for(users)
@@ -219,7 +219,7 @@ class ClerkApprovalRequest(models.Model):
 
     def _void(self, reason, user=None):
         """Void open or approved requests: they no longer count; the document needs approval again."""
-        requests = self.filtered(lambda r: r.state in (*approval.OPEN_STATES, approval.APPROVED))
+        requests = self.filtered(lambda r: r.state in (*approval.OPEN_REQUEST_STATES, approval.APPROVED))
         if not requests:
             return requests
         requests._close_activities()
@@ -242,13 +242,13 @@ class ClerkApprovalRequest(models.Model):
             ("move_id.state", "=", "draft"),
             ("activated_date", "<=", delays_from),
             "|",
-            "&", ("reminder_days", ">", 0), ("followup_ids", "not any", [("kind", "=", approval.REMINDER)]),
+            "&", ("nudge_days", ">", 0), ("followup_ids", "not any", [("kind", "=", approval.NUDGE)]),
             "&", ("escalation_days", ">", 0), ("followup_ids", "not any", [("kind", "=", approval.ESCALATION)]),
         ]
 
     @api.model
     def _cron_followups(self, batch_size=200):
-        """Remind approvers and escalate requests past their level's delays, each once per request and delay.
+        """Nudge approvers and escalate requests past their rule's delays, each once per request and delay.
 
         Work is selected with a domain that excludes what was done, claimed with
         ``FOR UPDATE SKIP LOCKED`` (two workers never take the same request) and
@@ -273,20 +273,20 @@ class ClerkApprovalRequest(models.Model):
             done_kinds[followup.request_id.id].add(followup.kind)
         to_record = []
         for request in self:
-            for kind in approval.due_followups(request.activated_date, now, request.reminder_days,
+            for kind in approval.due_followups(request.activated_date, now, request.nudge_days,
                                                request.escalation_days, done_kinds[request.id]):
-                users = request._remind() if kind == approval.REMINDER else request._escalate()
+                users = request._nudge() if kind == approval.NUDGE else request._escalate()
                 to_record.append({"request_id": request.id, "kind": kind, "date": now,
                                   "notified_user_ids": [(6, 0, users.ids)]})
         self.env["clerk.approval.followup"].sudo().create(to_record)
         return len(to_record)
 
-    def _remind(self):
+    def _nudge(self):
         self.ensure_one()
         users, _away = self._notify_users()
         self.move_id.sudo().message_post(
             body=Markup("%s") % self.env._(
-                "Reminder: level %(level)s has been waiting for approval since %(date)s (%(who)s).",
+                "Nudge: rule %(level)s has been waiting for approval since %(date)s (%(who)s).",
                 level=self.name, date=fields.Datetime.to_string(self.activated_date),
                 who=", ".join(users.mapped("name")) or self.approvers_label),
             partner_ids=users.partner_id.ids,
@@ -303,10 +303,10 @@ class ClerkApprovalRequest(models.Model):
             move.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=user.id,
                 summary=self.env._("Escalated: %s", self.name),
-                note=self.env._("Level %(level)s has waited for approval since %(date)s.", level=self.name,
+                note=self.env._("Rule %(level)s has waited for approval since %(date)s.", level=self.name,
                                 date=fields.Datetime.to_string(self.activated_date)))
         move.message_post(
-            body=self.env._("Escalated: level %(level)s has waited for approval since %(date)s; escalated to "
+            body=self.env._("Escalated: rule %(level)s has waited for approval since %(date)s; escalated to "
                             "%(who)s.", level=self.name, date=fields.Datetime.to_string(self.activated_date),
                             who=", ".join(users.mapped("name"))),
             partner_ids=users.partner_id.ids,

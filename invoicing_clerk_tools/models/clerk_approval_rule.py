@@ -3,17 +3,17 @@ from odoo.exceptions import UserError
 
 
 class ClerkApprovalRule(models.Model):
-    """One approval level: which documents need it, who approves, how many approvals, follow-up delays."""
+    """One approval rule: which documents need it, who approves, how many approvals, follow-up delays."""
 
     _name = "clerk.approval.rule"
     _inherit = ["clerk.move.rule.mixin"]
     _description = "Approval Rule"
 
     name = fields.Char(string="Level", required=True, translate=True,
-                       help="Name of the approval level, as approvers and clerks see it, e.g. 'Bills over 5,000'.")
+                       help="Name of the approval rule, as approvers and clerks see it, e.g. 'Bills over 5,000'.")
     active = fields.Boolean(help="Archived rules apply to no new request; requests sent stay as sent.")
-    sequence = fields.Integer(help="Levels are asked in this order: approvers of a level are asked only when every "
-                                   "level before it is approved. Levels with the same sequence are asked together.")
+    sequence = fields.Integer(help="Rules are asked in this order: approvers of a rule are asked only when every "
+                                   "rule before it is approved. Rules with the same sequence are asked together.")
 
     # Who approves
     approver_kind = fields.Selection([
@@ -31,23 +31,23 @@ class ClerkApprovalRule(models.Model):
         domain="[('model', '=', 'account.move'), ('ttype', '=', 'many2one'), ('relation', '=', 'res.users')]",
         help="The user in this field of the document approves, e.g. Salesperson.")
     min_approvals = fields.Integer(string="Approvals Needed", default=1,
-                                   help="How many distinct approvers must approve this level.")
+                                   help="How many distinct approvers must approve this rule.")
     allow_self_approval = fields.Boolean(
         string="Requester May Approve", default=False,
         help="Off (four-eyes): the person who sent the document for approval cannot approve it.")
 
     # Follow-up
-    reminder_days = fields.Integer(string="Remind After (Days)", default=0,
-                                   help="Approvers are reminded once when the level waits this many days; 0: never.")
+    nudge_days = fields.Integer(string="Nudge After (Days)", default=0,
+                                   help="Approvers are nudged once when the rule waits this many days; 0: never.")
     escalation_days = fields.Integer(string="Escalate After (Days)", default=0,
-                                     help="The request escalates once when the level waits this many days; 0: never.")
+                                     help="The request escalates once when the rule waits this many days; 0: never.")
     escalation_user_id = fields.Many2one("res.users", string="Escalate To", domain="[('share', '=', False)]")
     escalation_group_id = fields.Many2one("res.groups", string="Escalate To Group")
 
     # ------------------------------------------------------------ checks
     def _configuration_fields(self):
         return [*super()._configuration_fields(), "approver_kind", "approver_user_ids", "approver_group_id",
-                "approver_field_id", "min_approvals", "reminder_days", "escalation_days", "escalation_user_id",
+                "approver_field_id", "min_approvals", "nudge_days", "escalation_days", "escalation_user_id",
                 "escalation_group_id"]
 
     def _configuration_problems(self):
@@ -60,9 +60,9 @@ class ClerkApprovalRule(models.Model):
         }.get(self.approver_kind, 0)
         if not capacity:
             problems.append({
-                "users": _("Approvers: the level has no approver; add at least one user."),
-                "group": _("Approver Group: the level has no approver; choose a group with members."),
-                "field": _("Approver Field: the level has no approver; choose a user field such as Salesperson."),
+                "users": _("Approvers: the rule has no approver; add at least one user."),
+                "group": _("Approver Group: the rule has no approver; choose a group with members."),
+                "field": _("Approver Field: the rule has no approver; choose a user field such as Salesperson."),
             }.get(self.approver_kind, _("Approvers Are: choose named users, a group or a user field.")))
         if self.min_approvals < 1:
             problems.append(_("Approvals Needed must be at least 1."))
@@ -70,11 +70,11 @@ class ClerkApprovalRule(models.Model):
             problems.append(_(
                 "Approvals Needed (%(needed)s) is more than the approvers can give (%(capacity)s): lower it or add "
                 "approvers.", needed=self.min_approvals, capacity=capacity))
-        if self.reminder_days < 0 or self.escalation_days < 0:
-            problems.append(_("Remind After / Escalate After cannot be negative; use 0 for never."))
+        if self.nudge_days < 0 or self.escalation_days < 0:
+            problems.append(_("Nudge After / Escalate After cannot be negative; use 0 for never."))
         elif self.escalation_days and not (self.escalation_user_id or self.escalation_group_id):
             problems.append(_(
-                "Escalate To: the level escalates after %(days)s days but names nobody; choose a user or a group, "
+                "Escalate To: the rule escalates after %(days)s days but names nobody; choose a user or a group, "
                 "or set Escalate After to 0.", days=self.escalation_days))
         return problems
 
@@ -87,7 +87,7 @@ class ClerkApprovalRule(models.Model):
 
     # ------------------------------------------------------------ approvers
     def _approvers_for(self, move):
-        """The users who may approve this level for ``move`` (group members for a group level)."""
+        """The users who may approve this rule for ``move`` (group members for a group rule)."""
         self.ensure_one()
         if self.approver_kind == "users":
             return self.approver_user_ids.filtered("active")

@@ -3,14 +3,14 @@ from odoo.exceptions import ValidationError
 
 
 class ClerkApprovalRule(models.Model):
-    """Approval levels asked only for documents that miss required supporting documents."""
+    """Approval rules asked only for documents that miss required supporting documents."""
 
     _inherit = "clerk.approval.rule"
 
     clerk_missing_documents_only = fields.Boolean(
         string="Only When Documents Are Missing",
-        help="The level applies only to documents missing a category required by a document rule in "
-             "'Requires an Approval Level' mode that names this level (on top of the criteria above).")
+        help="The rule applies only to documents missing a category required by a document rule in "
+             "'Requires an Approval Rule' mode that names this rule (on top of the criteria above).")
     clerk_document_rule_ids = fields.One2many("clerk.document.rule", "approval_rule_id",
                                               string="Document Rules", readonly=True)
 
@@ -20,13 +20,13 @@ class ClerkApprovalRule(models.Model):
             if not rule.clerk_missing_documents_only and rule.clerk_document_rule_ids.filtered(
                     lambda r: r.mode == "approval"):
                 raise ValidationError(self.env._(
-                    "Approval rule %(rule)s is the approval level of document rules (%(names)s): keep 'Only When "
-                    "Documents Are Missing', or choose another level on those document rules first.",
+                    "Approval rule %(rule)s is the approval rule of document rules (%(names)s): keep 'Only When "
+                    "Documents Are Missing', or choose another rule on those document rules first.",
                     rule=rule.name, names=", ".join(rule.clerk_document_rule_ids.mapped("name"))))
 
     @api.model
     def _rules_for_moves(self, moves):
-        """Levels marked 'Only When Documents Are Missing' are kept only for moves missing such documents."""
+        """Rules marked 'Only When Documents Are Missing' are kept only for moves missing such documents."""
         result = super()._rules_for_moves(moves)
         if not result:
             return result

@@ -5,20 +5,20 @@ from ..tools import matching
 
 
 class ClerkApprovalRule(models.Model):
-    """Approval levels that apply only to bills with open discrepancies (exceptions routed to approvers)."""
+    """Approval rules that apply only to bills with open discrepancies (exceptions routed to approvers)."""
 
     _inherit = "clerk.approval.rule"
 
     clerk_open_discrepancies = fields.Boolean(
         string="Only Bills With Open Discrepancies",
-        help="The level applies only to documents with an open discrepancy beyond tolerance (bill check). With "
-             "the company's exception policy 'Require an approval', such a level replaces the posting block: "
+        help="The rule applies only to documents with an open discrepancy beyond tolerance (bill check). With "
+             "the company's exception policy 'Require an approval', such a rule replaces the posting block: "
              "the variance is routed to its approvers.")
 
     @api.model
     @ormcache()
     def _discrepancy_rule_companies(self):
-        """Ids of the companies having an active level for bills with open discrepancies; cached."""
+        """Ids of the companies having an active rule for bills with open discrepancies; cached."""
         rules = self.sudo().with_context(active_test=True).search_fetch(
             [("clerk_open_discrepancies", "=", True), "|", ("apply_in_invoice", "=", True),
              ("apply_in_refund", "=", True)], ["company_id"])

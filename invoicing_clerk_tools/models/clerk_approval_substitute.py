@@ -14,7 +14,7 @@ class ClerkApprovalSubstitute(models.Model):
     _name = "clerk.approval.substitute"
     _description = "Approval Substitute (Out of Office)"
     _inherit = ["clerk.history.mixin"]
-    _clerk_history_open_fields = frozenset({"ended_on"})  # End Now
+    _history_open_fields = frozenset({"ended_on"})  # End Now
     _order = "date_from desc, id desc"
     _rec_name = "user_id"
 
@@ -63,7 +63,7 @@ class ClerkApprovalSubstitute(models.Model):
                                                "Manager can do it for others."))
         return super().create(vals_list)
 
-    def _clerk_history_hint(self):
+    def _history_hint(self):
         return self.env._("End a substitution with End Now, and create a new one.")
 
     def action_end_now(self):

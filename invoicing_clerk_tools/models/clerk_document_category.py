@@ -72,7 +72,7 @@ class ClerkDocumentCategory(models.Model):
 
     @api.model
     @ormcache()
-    def _clerk_kept_category_ids(self):
+    def _kept_category_ids(self):
         """Ids of the categories whose documents are kept once posted (archived ones included); cached, cleared
         when categories change."""
         return frozenset(self.sudo().with_context(active_test=False).search([("keep_after_posting", "=", True)]).ids)

@@ -17,20 +17,20 @@ class ClerkDocumentRule(models.Model):
                                     help="The categories of documents that must be attached.")
     mode = fields.Selection([
         (documents.BLOCK, "Blocks Posting"),
-        (documents.APPROVAL, "Requires an Approval Level"),
+        (documents.APPROVAL, "Requires an Approval Rule"),
         (documents.WARN, "Warning Only"),
     ], string="When Missing", required=True, default=documents.BLOCK,
         help="Blocks Posting: the document cannot be posted until every required category is attached. "
-             "Requires an Approval Level: a missing document sends the document to the approval level chosen "
+             "Requires an Approval Rule: a missing document sends the document to the approval rule chosen "
              "below instead. Warning Only: a banner on the document, nothing is blocked.")
     keep_documents = fields.Boolean(
         string="Keep Once Posted", default=True,
         help="The required documents are kept for audit once the document is posted: they cannot be deleted or "
              "replaced, only superseded by a new version.")
     approval_rule_id = fields.Many2one(
-        "clerk.approval.rule", string="Approval Level", check_company=True, ondelete="restrict",
+        "clerk.approval.rule", string="Approval Rule", check_company=True, ondelete="restrict",
         domain="[('clerk_missing_documents_only', '=', True)]",
-        help="The approval level asked when a required document is missing (an approval rule marked "
+        help="The approval rule asked when a required document is missing (an approval rule marked "
              "'Only When Documents Are Missing').")
 
     # ------------------------------------------------------------ checks
@@ -46,16 +46,16 @@ class ClerkDocumentRule(models.Model):
             return problems
         level = self.approval_rule_id
         if not level:
-            problems.append(_("It requires an approval level when a document is missing: choose the Approval "
-                              "Level (an approval rule marked 'Only When Documents Are Missing')."))
+            problems.append(_("It requires an approval rule when a document is missing: choose the Approval "
+                              "Rule (an approval rule marked 'Only When Documents Are Missing')."))
         elif not level.clerk_missing_documents_only:
-            problems.append(_("Approval level %(level)s must be marked 'Only When Documents Are Missing', "
+            problems.append(_("Approval rule %(level)s must be marked 'Only When Documents Are Missing', "
                               "otherwise it would apply to every document.", level=level.name))
         else:
             uncovered = [move_type for move_type, name in TYPE_FIELDS.items() if self[name] and not level[name]]
             if uncovered:
                 labels = dict(self.env["account.move"]._fields["move_type"]._description_selection(self.env))
-                problems.append(_("Approval level %(level)s does not apply to %(types)s; tick them on the "
+                problems.append(_("Approval rule %(level)s does not apply to %(types)s; tick them on the "
                                   "approval rule too.", level=level.name,
                                   types=", ".join(labels[t] for t in uncovered)))
         return problems

@@ -118,7 +118,7 @@ class ClerkQueue(models.Model):
         return domain
 
     @api.model
-    def _clerk_scope(self):
+    def _scope(self):
         """The scope asked for in the context; 'team' only for members of the Team Queues group."""
         scope = self.env.context.get("clerk_scope")
         if scope == "team" and not self.env.user.has_group(TEAM_GROUP):
@@ -126,12 +126,12 @@ class ClerkQueue(models.Model):
         return scope if scope in SCOPES else None
 
     @api.model
-    def _clerk_scope_user_ids(self, scope=None):
-        scope = scope or self._clerk_scope()
+    def _scope_user_ids(self, scope=None):
+        scope = scope or self._scope()
         if scope == "mine":
             return [self.env.uid]
         if scope == "team":
-            return self.env["clerk.team"]._clerk_team_user_ids()
+            return self.env["clerk.team"]._team_user_ids()
         return None
 
     @api.depends_context("uid", "allowed_company_ids", "clerk_scope")
@@ -144,7 +144,7 @@ class ClerkQueue(models.Model):
         """
         currency = self.env.company.currency_id
         figures = defaultdict(lambda: (0, 0.0))
-        user_ids = self._clerk_scope_user_ids()
+        user_ids = self._scope_user_ids()
         for res_model, queues in self.grouped("res_model").items():
             model = self.env[res_model]
             if not model.has_access("read"):
@@ -191,7 +191,7 @@ class ClerkQueue(models.Model):
                       "views": [(False, "list"), (False, "form")]}
         action.update({
             "name": self.name,
-            "domain": list(self._get_domain(self._clerk_scope_user_ids())),
+            "domain": list(self._get_domain(self._scope_user_ids())),
             "context": {"create": False},
             "target": "current",
         })

@@ -8,12 +8,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from ..tools.reminder_schedule import OPEN_PAYMENT_STATES
 from .clerk_reminder_step import ACTIONS, CUSTOMER_CONTACT_ACTIONS
 
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-OPEN_STATES = ("not_paid", "partial")
 FAILURES = [
     ("no_email", "No e-mail address"),
     ("invalid_email", "Invalid e-mail address"),
@@ -47,7 +47,7 @@ class ClerkReminderLog(models.Model):
     _description = "Payment Reminder Log"
     _inherit = ["clerk.history.mixin"]
     # what sending (and the mail queue) moves on; the invoice, step, amounts and date stay as recorded
-    _clerk_history_open_fields = frozenset({"state", "failure_reason", "failure_detail", "last_attempt_date",
+    _history_open_fields = frozenset({"state", "failure_reason", "failure_detail", "last_attempt_date",
                                             "attempt_count", "mail_id", "activity_id", "subject", "body",
                                             "pdf_note", "user_id"})
     _order = "date desc, id desc"
@@ -126,8 +126,8 @@ class ClerkReminderLog(models.Model):
 
     # ------------------------------------------------------------ recording
     @api.model
-    def _clerk_record_and_perform(self, messages, today):
-        """Create the logs of planned ``messages`` (see ``_clerk_plan``) and perform those not waiting."""
+    def _record_and_perform(self, messages, today):
+        """Create the logs of planned ``messages`` (see ``_plan``) and perform those not waiting."""
         Move = self.env["account.move"]
         Step = self.env["clerk.reminder.step"]
         Schedule = self.env["clerk.reminder.schedule"]
@@ -164,7 +164,7 @@ class ClerkReminderLog(models.Model):
             schedule = Schedule.browse(message["schedule"])
             lead_values.append(dict(
                 values(message, lead_move_id, lead_step_id, lead_step), is_lead=True,
-                recipient_id=self._clerk_recipient(schedule, Move.browse(lead_move_id)).id,
+                recipient_id=self._recipient(schedule, Move.browse(lead_move_id)).id,
             ))
         leads = self.create(lead_values)
         member_values = []
@@ -181,44 +181,44 @@ class ClerkReminderLog(models.Model):
                                   ("id", "not in", (leads | members).ids)])
         if superseded:
             superseded.write({"state": "cancelled", "failure_detail": self.env._("Superseded by a later step.")})
-        leads.filtered(lambda log: log.state == "queued")._clerk_perform(today)
+        leads.filtered(lambda log: log.state == "queued")._perform(today)
         return len(leads) + len(members)
 
     @api.model
-    def _clerk_recipient(self, schedule, move):
+    def _recipient(self, schedule, move):
         customer = move.commercial_partner_id
         if schedule.recipient == "collections" and customer.clerk_collections_contact_id:
             return customer.clerk_collections_contact_id
         return move.partner_id
 
     # ------------------------------------------------------------ performing
-    def _clerk_perform(self, today, overrides=None):
+    def _perform(self, today, overrides=None):
         """Perform the messages of the lead logs ``self`` (their members follow)."""
         overrides = overrides or {}
         by_action = defaultdict(lambda: self.browse())
         for lead in self:
             by_action[lead.action] |= lead
         if by_action["email"] or by_action["thanks"]:
-            (by_action["email"] | by_action["thanks"])._clerk_send_mails(today, overrides)
+            (by_action["email"] | by_action["thanks"])._send_mails(today, overrides)
         if by_action["letter"]:
-            by_action["letter"]._clerk_render_text(overrides)
+            by_action["letter"]._render_text(overrides)
         for action in ("todo", "call", "letter"):
             if by_action[action]:
-                by_action[action]._clerk_activities(today)
+                by_action[action]._activities(today)
         if by_action["escalation"]:
-            by_action["escalation"]._clerk_escalate(today)
-        self._clerk_after_last_step(today)
+            by_action["escalation"]._escalate(today)
+        self._after_last_step(today)
 
-    def _clerk_template(self):
+    def _template(self):
         self.ensure_one()
         return self.schedule_id.thank_you_template_id if self.kind == "thanks" else self.step_id.mail_template_id
 
-    def _clerk_render_text(self, overrides=None):
+    def _render_text(self, overrides=None):
         """Render subject and body of each lead's template (batch per template); stored on the log."""
         overrides = overrides or {}
         by_template = defaultdict(lambda: self.browse())
         for lead in self:
-            by_template[lead._clerk_template()] |= lead
+            by_template[lead._template()] |= lead
         rendered = {}
         for template, leads in by_template.items():
             if not template:
@@ -237,7 +237,7 @@ class ClerkReminderLog(models.Model):
             lead.body = rendered[lead.id].get("body_html")
         return rendered
 
-    def _clerk_send_mails(self, today, overrides=None):
+    def _send_mails(self, today, overrides=None):
         """Queue one mail per lead log through the mail queue, in batch; unreachable recipients fail at once."""
         recipients = self.recipient_id
         recipients.fetch(["email", "email_normalized", "message_bounce", "lang"])
@@ -264,7 +264,7 @@ class ClerkReminderLog(models.Model):
                                    failure_detail=dict(FAILURES)[reason])
         if not sendable:
             return
-        rendered = sendable._clerk_render_text(overrides)
+        rendered = sendable._render_text(overrides)
         attach = sendable.filtered(lambda lead: lead.step_id.attach_pdf)
         pdfs = {}
         if attach:
@@ -276,7 +276,7 @@ class ClerkReminderLog(models.Model):
         mail_values = []
         for lead in sendable:
             values = rendered[lead.id]
-            template = lead._clerk_template()
+            template = lead._template()
             lang = lead.recipient_id.lang or self.env.lang
             body = template.with_context(lang=lang)._render_encapsulate(
                 LAYOUT, values.get("body_html") or "",
@@ -315,20 +315,20 @@ class ClerkReminderLog(models.Model):
             lead.attempt_count += 1
         sendable._set_group_state("queued", failure_reason=False, failure_detail=False)
 
-    def _clerk_responsible(self):
+    def _responsible(self):
         self.ensure_one()
         move = self.move_id
-        return (move.commercial_partner_id.clerk_reminder_user_id or move.invoice_user_id
+        return (move.commercial_partner_id.clerk_user_id or move.invoice_user_id
                 or self.schedule_id.user_id or self.env.user)
 
-    def _clerk_activities(self, today):
+    def _activities(self, today):
         """To-Do and phone-call steps (and letters to print) become activities of the responsible clerk."""
         types = {"todo": "mail.mail_activity_data_todo", "call": "mail.mail_activity_data_call",
                  "letter": "mail.mail_activity_data_todo"}
         for lead in self:
             moves = lead._group().move_id
             summary = {
-                "todo": self.env._("Payment follow-up: %s", lead.step_id.name),
+                "todo": self.env._("Payment reminder: %s", lead.step_id.name),
                 "call": self.env._("Call about overdue payment: %s", lead.step_id.name),
                 "letter": self.env._("Print and post the reminder letter: %s", lead.step_id.name),
             }[lead.action]
@@ -336,11 +336,11 @@ class ClerkReminderLog(models.Model):
                 "Invoices: %s", ", ".join(moves.mapped("name")))
             activity = lead.move_id.activity_schedule(
                 types[lead.action], date_deadline=today, summary=summary, note=note,
-                user_id=lead._clerk_responsible().id)
+                user_id=lead._responsible().id)
             lead.activity_id = activity[:1]
         self._set_group_state("sent")
 
-    def _clerk_escalate(self, today, users=None, reason=None):
+    def _escalate(self, today, users=None, reason=None):
         """An activity for each escalation user and a message on the invoice telling them."""
         for lead in self:
             targets = users or lead.step_id._escalation_users()
@@ -362,12 +362,12 @@ class ClerkReminderLog(models.Model):
         if not users:
             self._set_group_state("sent")
 
-    def _clerk_after_last_step(self, today):
+    def _after_last_step(self, today):
         """After the last step: flag the customers and escalate to the schedule's user or group."""
         finished = self._group().filtered(lambda log: log.is_final and log.kind == "reminder")
         if not finished:
             return
-        finished.partner_id.with_context(tracking_disable=True).write({"clerk_followup_flag": True})
+        finished.partner_id.with_context(tracking_disable=True).write({"clerk_reminder_attention": True})
         for lead in finished.mapped(lambda log: log.lead_log_id or log):
             if lead.action == "escalation":
                 continue
@@ -375,11 +375,11 @@ class ClerkReminderLog(models.Model):
             users = schedule.escalation_user_id or (schedule.escalation_group_id.all_user_ids.filtered(
                 lambda u: not u.share and u.active) if schedule.escalation_group_id else self.env["res.users"])
             if users:
-                lead._clerk_escalate(today, users=users, reason=self.env._(
+                lead._escalate(today, users=users, reason=self.env._(
                     "Last reminder sent to %(customer)s: follow up in person.", customer=lead.partner_id.name))
 
     # ------------------------------------------------------------- mail sync
-    def _clerk_mail_result(self, failure_type=None, failure_reason=None):
+    def _mail_result(self, failure_type=None, failure_reason=None):
         """Called by the mail queue when the mail of lead logs ``self`` was sent or failed."""
         if failure_type:
             self._set_group_state("failed", failure_reason=MAIL_FAILURES.get(failure_type, "other"),
@@ -389,7 +389,7 @@ class ClerkReminderLog(models.Model):
 
     # --------------------------------------------------------- housekeeping
     @api.model
-    def _clerk_housekeeping(self, today, companies):
+    def _housekeeping(self, today, companies):
         """Nothing stays pending: lost mails fail (to be retried), confirmations for closed invoices cancel."""
         lost = self.search([
             ("company_id", "in", companies.ids), ("state", "=", "queued"), ("is_lead", "=", True),
@@ -403,7 +403,8 @@ class ClerkReminderLog(models.Model):
                                   failure_detail=mail.failure_reason or dict(FAILURES)[reason])
         closed = self.search([
             ("company_id", "in", companies.ids), ("state", "=", "to_confirm"),
-            "|", "|", "|", ("move_id.payment_state", "not in", OPEN_STATES), ("move_id.clerk_dispute", "=", True),
+            "|", "|", "|", ("move_id.payment_state", "not in", OPEN_PAYMENT_STATES),
+            ("move_id.clerk_dispute", "=", True),
             ("move_id.clerk_reminder_excluded", "=", True), ("partner_id.clerk_reminder_excluded", "=", True),
         ])
         if closed:
@@ -412,7 +413,7 @@ class ClerkReminderLog(models.Model):
                 "Cancelled: the invoice was paid, disputed or excluded before confirmation.")})
 
     @api.model
-    def _clerk_retry_failed(self, today, companies):
+    def _retry_failed(self, today, companies):
         """Send failed messages again (once per day, up to a few attempts); returns how many were retried."""
         leads = self.search([
             ("company_id", "in", companies.ids), ("state", "=", "failed"), ("is_lead", "=", True),
@@ -426,25 +427,25 @@ class ClerkReminderLog(models.Model):
                 leads = leads.try_lock_for_update()
                 leads = leads.filtered(lambda lead: lead.state == "failed")
                 closed = leads.filtered(lambda lead: lead.kind == "reminder"
-                                        and lead.move_id.payment_state not in OPEN_STATES)
+                                        and lead.move_id.payment_state not in OPEN_PAYMENT_STATES)
                 if closed:
                     closed._set_group_state("cancelled", failure_detail=self.env._("Paid before the retry."))
                 leads -= closed
-                leads._clerk_send_mails(today)
+                leads._send_mails(today)
         except (pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
             self.env.invalidate_all()
             return 0
         return len(leads)
 
     @api.model
-    def _clerk_thank(self, today, companies):
+    def _thank(self, today, companies):
         """Thank customers whose reminded invoices are now paid (once per invoice)."""
         reminded = self.search_fetch([
             ("company_id", "in", companies.ids), ("kind", "=", "reminder"), ("state", "=", "sent"),
             ("contact", "=", True), ("schedule_id.thank_you", "=", True),
             ("move_id.payment_state", "in", ("paid", "in_payment")),
             ("move_id.clerk_reminder_log_ids", "not any", [("kind", "=", "thanks")]),
-        ], ["move_id", "schedule_id", "partner_id"], limit=self.env["clerk.reminder.schedule"]._clerk_batch_size())
+        ], ["move_id", "schedule_id", "partner_id"], limit=self.env["clerk.reminder.schedule"]._batch_size())
         if not reminded:
             return 0
         moves = reminded.move_id.try_lock_for_update(allow_referencing=True)
@@ -464,13 +465,13 @@ class ClerkReminderLog(models.Model):
                             "action": "thanks", "date": today, "contact": True, "state": "queued"}
                     lead = self.create(dict(base, move_id=group_moves[0].id, is_lead=True,
                                             partner_id=group_moves[0].commercial_partner_id.id,
-                                            recipient_id=self._clerk_recipient(schedule, group_moves[0]).id))
+                                            recipient_id=self._recipient(schedule, group_moves[0]).id))
                     if len(group_moves) > 1:
                         self.create([dict(base, move_id=move.id, lead_log_id=lead.id,
                                           partner_id=move.commercial_partner_id.id, recipient_id=lead.recipient_id.id)
                                      for move in group_moves[1:]])
                     created |= lead
-                created._clerk_send_mails(today)
+                created._send_mails(today)
         except (pg_errors.UniqueViolation, pg_errors.SerializationFailure):
             self.env.invalidate_all()
             return 0
@@ -496,7 +497,7 @@ class ClerkReminderLog(models.Model):
         return self.env.ref("invoicing_clerk_tools.action_report_clerk_reminder_letter").report_action(
             self.filtered("is_lead"))
 
-    def _clerk_confirm(self, subject=None, body=None):
+    def _confirm(self, subject=None, body=None):
         """A clerk sends a reminder waiting for confirmation, with the wording they reviewed."""
         self.ensure_one()
         self.check_access("read")
@@ -510,10 +511,10 @@ class ClerkReminderLog(models.Model):
         if subject is not None or body is not None:
             overrides[lead.id] = {key: value for key, value in (("subject", subject), ("body_html", body))
                                   if value is not None}
-        lead._clerk_perform(fields.Date.context_today(self), overrides=overrides)
+        lead._perform(fields.Date.context_today(self), overrides=overrides)
         return lead
 
-    def _clerk_skip(self):
+    def _skip(self):
         self.ensure_one()
         self.check_access("read")
         lead = self.sudo()
@@ -523,13 +524,13 @@ class ClerkReminderLog(models.Model):
                              "failure_detail": self.env._("Skipped by %s.", self.env.user.name)})
 
     @api.model
-    def _clerk_preview(self, lead):
+    def _preview(self, lead):
         """Subject and body a waiting reminder would be sent with (rendered, not stored)."""
-        template = lead._clerk_template()
+        template = lead._template()
         if not template:
             return lead.display_name, ""
         values = template.sudo()._generate_template(lead.ids, ("subject", "body_html"))[lead.id]
         return values.get("subject") or "", values.get("body_html") or ""
 
-    def _clerk_plain_body(self):
+    def _plain_body(self):
         return html2plaintext(self.body or "")

@@ -6,9 +6,9 @@ class ClerkReminderLog(models.Model):
 
     _inherit = "clerk.reminder.log"
 
-    def _clerk_confirm(self, subject=None, body=None):
+    def _confirm(self, subject=None, body=None):
         self.ensure_one()
         log = self.sudo()
         self.env["res.partner"]._clerk_check_billing(log.partner_id, log.company_id,
                                                      self.env._("Sending the payment reminder"))
-        return super()._clerk_confirm(subject=subject, body=body)
+        return super()._confirm(subject=subject, body=body)

@@ -8,18 +8,18 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 
 from ..tools import reminder_schedule as rs
+from ..tools.reminder_schedule import OPEN_PAYMENT_STATES
 
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE_PARAM = "invoicing_clerk_tools.reminder_batch_size"
 DEFAULT_BATCH_SIZE = 500
-OPEN_STATES = ("not_paid", "partial")
 
 
 class ClerkReminderSchedule(models.Model):
     """Payment follow-up: ordered steps performed on open customer invoices as they age.
 
-    The run (:meth:`_clerk_run`) is a batch job: it plans the due steps of all
+    The run (:meth:`_run`) is a batch job: it plans the due steps of all
     invoices in a few grouped queries, claims a batch of invoices with
     ``FOR UPDATE SKIP LOCKED``, records one reminder log per (invoice, step)
     (unique), performs the batch and commits before the next one.
@@ -108,7 +108,7 @@ class ClerkReminderSchedule(models.Model):
         if not self.env.user.has_group("invoicing_clerk_tools.group_manager"):
             raise AccessError(self.env._("Only a Clerk Manager may run the reminder schedules."))
         self.check_access("read")
-        stats = self.sudo()._clerk_run(companies=self.company_id)
+        stats = self.sudo()._run(companies=self.company_id)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -124,34 +124,34 @@ class ClerkReminderSchedule(models.Model):
     # ------------------------------------------------------------------ run
     @api.model
     def _cron_run_reminders(self):
-        self.sudo()._clerk_run()
+        self.sudo()._run()
 
     @api.model
-    def _clerk_batch_size(self):
+    def _batch_size(self):
         value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
         return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
 
     @api.model
-    def _clerk_run(self, today=None, companies=None):
+    def _run(self, today=None, companies=None):
         """Perform every due reminder step; returns counters. Commits per batch (``_commit_progress``)."""
         today = today or fields.Date.context_today(self)
         companies = companies or self.env["res.company"].search([])
         Log = self.env["clerk.reminder.log"]
         cron = self.env["ir.cron"]
         stats = {"created": 0, "retried": 0, "thanked": 0, "skipped": 0}
-        Log._clerk_housekeeping(today, companies)
+        Log._housekeeping(today, companies)
         self.env["account.move"]._clerk_promises_broken(today, companies)
         if not cron._commit_progress():
             return stats
-        stats["retried"] = Log._clerk_retry_failed(today, companies)
+        stats["retried"] = Log._retry_failed(today, companies)
         skipped = set()
         while True:
-            messages = self._clerk_plan(today, companies, exclude=skipped)
+            messages = self._plan(today, companies, exclude=skipped)
             if not messages:
                 break
             total = sum(len(message["members"]) for message in messages)
-            for batch in self._clerk_batches(messages):
-                created, unclaimed = self._clerk_perform_batch(batch, today)
+            for batch in self._batches(messages):
+                created, unclaimed = self._perform_batch(batch, today)
                 stats["created"] += created
                 stats["skipped"] += len(unclaimed)
                 skipped.update(unclaimed)
@@ -159,14 +159,14 @@ class ClerkReminderSchedule(models.Model):
                 total -= size
                 if not cron._commit_progress(size, remaining=total):
                     return stats
-        stats["thanked"] = Log._clerk_thank(today, companies)
+        stats["thanked"] = Log._thank(today, companies)
         cron._commit_progress()
         return stats
 
     @api.model
-    def _clerk_batches(self, messages):
+    def _batches(self, messages):
         """Cut the plan into batches of about the configured number of invoices, never splitting a message."""
-        size = self._clerk_batch_size()
+        size = self._batch_size()
         batch, count = [], 0
         for message in messages:
             batch.append(message)
@@ -178,7 +178,7 @@ class ClerkReminderSchedule(models.Model):
             yield batch
 
     @api.model
-    def _clerk_candidate_domain(self, today, companies, schedules):
+    def _candidate_domain(self, today, companies, schedules):
         """Open customer invoices a step may be due for: what is paid, paused, excluded or finished is left out."""
         min_offset = min(schedules.step_ids.mapped("offset_days") or [0])
         # a working-day offset spans at most 7/5 calendar days, plus a weekend at the start
@@ -186,7 +186,7 @@ class ClerkReminderSchedule(models.Model):
         domain = Domain([
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_STATES),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
             ("company_id", "in", companies.ids),
             ("invoice_date_due", "<=", bound),
             ("clerk_reminder_excluded", "=", False),
@@ -198,7 +198,7 @@ class ClerkReminderSchedule(models.Model):
         return domain
 
     @api.model
-    def _clerk_plan(self, today, companies, exclude=()):
+    def _plan(self, today, companies, exclude=()):
         """The messages due today: a list of dicts (schedule, customer, lead and members as (move_id, step_id)).
 
         A fixed number of queries whatever the number of invoices: the candidates,
@@ -209,7 +209,7 @@ class ClerkReminderSchedule(models.Model):
         if not schedules:
             return []
         schedules.step_ids.fetch(["offset_days", "min_amount", "schedule_id"])
-        domain = self._clerk_candidate_domain(today, companies, schedules)
+        domain = self._candidate_domain(today, companies, schedules)
         if exclude:
             domain &= Domain("id", "not in", list(exclude))
         Move = self.env["account.move"]
@@ -219,7 +219,7 @@ class ClerkReminderSchedule(models.Model):
             return []
         partners = moves.commercial_partner_id
         partners.fetch(["clerk_reminder_schedule_id", "category_id"])
-        resolve = self._clerk_resolver(schedules, companies)
+        resolve = self._resolver(schedules, companies)
         Log = self.env["clerk.reminder.log"]
         done = {
             move.id: step_ids
@@ -259,7 +259,7 @@ class ClerkReminderSchedule(models.Model):
         return messages
 
     @api.model
-    def _clerk_resolver(self, schedules, companies):
+    def _resolver(self, schedules, companies):
         """A function (company, customer) -> the schedule that applies: the customer's own, a tag's, the default."""
         by_company_tags = defaultdict(list)
         for schedule in schedules.sorted(lambda s: (s.sequence, s.id)):
@@ -282,7 +282,7 @@ class ClerkReminderSchedule(models.Model):
         return resolve
 
     @api.model
-    def _clerk_perform_batch(self, batch, today):
+    def _perform_batch(self, batch, today):
         """Claim the batch's invoices, record their logs and perform the messages. Returns (created, unclaimed ids).
 
         The lock is the first statement of the transaction: another worker's
@@ -314,7 +314,7 @@ class ClerkReminderSchedule(models.Model):
             return 0, unclaimed
         try:
             with self.env.cr.savepoint():
-                created = Log._clerk_record_and_perform(to_do, today)
+                created = Log._record_and_perform(to_do, today)
         except (pg_errors.UniqueViolation, pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
             _logger.info("Reminder batch taken by another worker; skipped")
             self.env.invalidate_all()
@@ -323,7 +323,7 @@ class ClerkReminderSchedule(models.Model):
 
     # ------------------------------------------------------------ for views
     @api.model
-    def _clerk_next_steps(self, moves, today=None):
+    def _next_steps(self, moves, today=None):
         """{move_id: (current step, next step, next date)} for display, computed in batch."""
         result = {move.id: (False, False, False) for move in moves}
         moves = moves.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.id)
@@ -333,7 +333,7 @@ class ClerkReminderSchedule(models.Model):
         schedules = self.sudo().search([("company_id", "in", companies.ids)]).filtered("step_ids")
         if not schedules:
             return result
-        resolve = self.sudo()._clerk_resolver(schedules, companies.sudo())
+        resolve = self.sudo()._resolver(schedules, companies.sudo())
         Log = self.env["clerk.reminder.log"].sudo()
         done = {
             move.id: step_ids
@@ -349,7 +349,7 @@ class ClerkReminderSchedule(models.Model):
             done_ids = done.get(move.id, [])
             current = max((s for s in steps if s.key in done_ids), key=lambda s: s.offset, default=None)
             following, when = (None, None)
-            if move.payment_state in OPEN_STATES:
+            if move.payment_state in OPEN_PAYMENT_STATES:
                 following, when = rs.next_step(steps, done_ids, move.invoice_date_due, schedule.working_days_only)
             result[move.id] = (Step.browse(current.key) if current else False,
                                Step.browse(following.key) if following else False, when or False)

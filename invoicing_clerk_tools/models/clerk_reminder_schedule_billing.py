@@ -12,8 +12,8 @@ class ClerkReminderSchedule(models.Model):
     _inherit = "clerk.reminder.schedule"
 
     @api.model
-    def _clerk_candidate_domain(self, today, companies, schedules):
-        domain = super()._clerk_candidate_domain(today, companies, schedules)
+    def _candidate_domain(self, today, companies, schedules):
+        domain = super()._candidate_domain(today, companies, schedules)
         blocking = companies.filtered(lambda company: company.clerk_billing_check == "block")
         if not blocking:
             return domain

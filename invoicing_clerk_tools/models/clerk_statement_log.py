@@ -40,7 +40,7 @@ class ClerkStatementLog(models.Model):
     _description = "Statement of Account Sent"
     _inherit = ["clerk.history.mixin"]
     # what the statement run moves on; the customer, company and period stay as recorded
-    _clerk_history_open_fields = frozenset({"state", "include_empty", "user_id", "recipient_id", "mail_id",
+    _history_open_fields = frozenset({"state", "include_empty", "user_id", "recipient_id", "mail_id",
                                             "attachment_id", "summary", "failure_reason", "failure_detail",
                                             "attempt_count", "last_attempt"})
     _order = "date_from desc, id desc"
@@ -88,7 +88,7 @@ class ClerkStatementLog(models.Model):
 
     # ------------------------------------------------------------ creating
     @api.model
-    def _clerk_ensure(self, company, partners, date_from, date_to, origin="manual", include_empty=False):
+    def _ensure(self, company, partners, date_from, date_to, origin="manual", include_empty=False):
         """The logs of ``partners`` for the period, created where missing (safe against a concurrent run)."""
         try:
             statement.check_period(date_from, date_to)
@@ -121,15 +121,15 @@ class ClerkStatementLog(models.Model):
     # ------------------------------------------------------------- the run
     @api.model
     def _cron_send_statements(self):
-        self.sudo()._clerk_run()
+        self.sudo()._run()
 
     @api.model
-    def _clerk_batch_size(self):
+    def _batch_size(self):
         value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
         return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
 
     @api.model
-    def _clerk_run(self, today=None, companies=None):
+    def _run(self, today=None, companies=None):
         """Plan the last month's statements of every flagged customer, retry failures, send what is pending.
 
         Commits after each batch (``_commit_progress``); a run that stops
@@ -141,16 +141,16 @@ class ClerkStatementLog(models.Model):
         date_from, date_to = statement.previous_month(today)
         stats = {"planned": 0, "retried": 0, "sent": 0, "failed": 0, "skipped": 0}
         for company in companies:
-            stats["planned"] += len(self._clerk_plan(company, date_from, date_to))
-        stats["retried"] = self._clerk_retry_failed(companies)
+            stats["planned"] += len(self._plan(company, date_from, date_to))
+        stats["retried"] = self._retry_failed(companies)
         if not cron._commit_progress():
             return stats
         remaining = self.search_count([("state", "=", "pending"), ("company_id", "in", companies.ids)])
         while True:
-            batch = self._clerk_claim(companies, self._clerk_batch_size())
+            batch = self._claim(companies, self._batch_size())
             if not batch:
                 break
-            batch._clerk_send()
+            batch._send()
             for log in batch:
                 stats["sent" if log.state == "queued" else log.state] += 1
             remaining = max(remaining - len(batch), 0)
@@ -159,7 +159,7 @@ class ClerkStatementLog(models.Model):
         return stats
 
     @api.model
-    def _clerk_plan(self, company, date_from, date_to):
+    def _plan(self, company, date_from, date_to):
         """Create the period's logs for the company's flagged customers with a movement or a balance; new logs only."""
         Line = self.env["account.move.line"]
         base = Domain([
@@ -179,24 +179,24 @@ class ClerkStatementLog(models.Model):
         todo = partners.filtered(lambda p: p.id not in done)
         if not todo:
             return self.browse()
-        return self._clerk_ensure(company, todo, date_from, date_to, origin="cron")
+        return self._ensure(company, todo, date_from, date_to, origin="cron")
 
     @api.model
-    def _clerk_retry_failed(self, companies):
+    def _retry_failed(self, companies):
         failed = self.search([("state", "=", "failed"), ("attempt_count", "<", MAX_ATTEMPTS),
                               ("company_id", "in", companies.ids)])
         failed.write({"state": "pending"})
         return len(failed)
 
     @api.model
-    def _clerk_claim(self, companies, limit):
+    def _claim(self, companies, limit):
         """Pending logs locked for this transaction; those another worker holds are skipped."""
         logs = claim(self, [("state", "=", "pending"), ("company_id", "in", companies.ids)], limit=limit)
         logs.invalidate_recordset()
         return logs.filtered(lambda log: log.state == "pending")
 
     # ------------------------------------------------------------- sending
-    def _clerk_statements(self):
+    def _statements(self):
         """``{log_id: [CurrencyStatement]}`` computed in batch per company and period."""
         groups = defaultdict(lambda: self.browse())
         for log in self:
@@ -209,10 +209,10 @@ class ClerkStatementLog(models.Model):
                 result[log.id] = figures.get(log.partner_id.id, [])
         return result
 
-    def _clerk_send(self):
+    def _send(self):
         """Render the statements of ``self`` (one PDF call for the batch) and queue one mail per customer."""
         now = fields.Datetime.now()
-        figures = self._clerk_statements()
+        figures = self._statements()
         recipients = {}
         sendable = self.browse()
         for log in self:
@@ -223,23 +223,23 @@ class ClerkStatementLog(models.Model):
             address = log.partner_id.browse(log.partner_id.address_get(["invoice"])["invoice"])
             recipients[log.id] = address
             if not address.email:
-                log._clerk_fail("no_email", now)
+                log._fail("no_email", now)
             elif not address.email_normalized:
-                log._clerk_fail("invalid_email", now)
+                log._fail("invalid_email", now)
             else:
                 sendable |= log
         if not sendable:
             return
         try:
             with self.env.cr.savepoint():
-                pdfs = sendable._clerk_render_pdfs()
+                pdfs = sendable._render_pdfs()
         except Exception as error:  # noqa: BLE001 - whatever breaks the rendering fails the batch, retried next run
             _logger.exception("Statement rendering failed for logs %s", sendable.ids)
             for log in sendable:
-                log._clerk_fail("render", now, detail=str(error)[:200])
+                log._fail("render", now, detail=str(error)[:200])
             return
         attachments = self.env["ir.attachment"].sudo().create([{
-            "name": f"{log._clerk_file_name()}.{pdfs[log.id][1]}",
+            "name": f"{log._file_name()}.{pdfs[log.id][1]}",
             "raw": pdfs[log.id][0],
             "res_model": self._name,
             "res_id": log.id,
@@ -274,23 +274,23 @@ class ClerkStatementLog(models.Model):
                        "recipient_id": recipients[log.id].id, "attempt_count": log.attempt_count + 1,
                        "last_attempt": now, "failure_reason": False, "failure_detail": False})
 
-    def _clerk_fail(self, reason, now, detail=None):
+    def _fail(self, reason, now, detail=None):
         self.write({"state": "failed", "failure_reason": reason, "attempt_count": self.attempt_count + 1,
                     "last_attempt": now, "failure_detail": detail or dict(FAILURES)[reason]})
 
-    def _clerk_file_name(self):
+    def _file_name(self):
         self.ensure_one()
         name = (self.partner_id.name or "").replace("/", "-")
         return self.env._("Statement %(customer)s %(start)s %(end)s", customer=name, start=self.date_from,
                           end=self.date_to)
 
-    def _clerk_render_pdfs(self):
+    def _render_pdfs(self):
         """``{log_id: (content, extension)}``, one statement per wkhtmltopdf call (an unpatched wkhtmltopdf
         makes one document per call). Under tests Odoo's report gives the HTML instead, and says so."""
         Report = self.env["ir.actions.report"].sudo()
         return {log.id: Report._render_qweb_pdf(REPORT, log.ids) for log in self}
 
-    def _clerk_mail_result(self, failure_type=None, failure_reason=None):
+    def _mail_result(self, failure_type=None, failure_reason=None):
         if failure_type:
             self.write({"state": "failed", "failure_reason": "mail", "failure_detail": (failure_reason or "")[:200]})
         else:
@@ -305,7 +305,7 @@ class ClerkStatementLog(models.Model):
         logs = self.sudo()
         logs.write({"state": "pending", "include_empty": True, "user_id": self.env.user.id})
         if len(logs) == 1:
-            logs._clerk_send()
+            logs._send()
         else:
             self.env.ref("invoicing_clerk_tools.ir_cron_clerk_statements").sudo()._trigger()
         return True

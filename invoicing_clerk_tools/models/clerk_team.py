@@ -40,7 +40,7 @@ class ClerkTeam(models.Model):
                                                  team=team.name))
 
     @api.model
-    def _clerk_team_user_ids(self, user=None):
+    def _team_user_ids(self, user=None):
         """Ids of the users in the teams ``user`` leads or belongs to (the user included), in the current companies."""
         user = user or self.env.user
         teams = self.sudo().search_fetch([

@@ -6,8 +6,8 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    # defined by the payment reminders (res_partner_reminder.py); the same clerk now owns the customer everywhere
-    clerk_reminder_user_id = fields.Many2one(
-        tracking=True, index="btree_not_null",
+    clerk_user_id = fields.Many2one(
+        "res.users", string="Responsible Clerk", domain="[('share', '=', False)]", tracking=True,
+        index="btree_not_null",
         help="The clerk who handles this customer: new invoices and bills of the customer are assigned to them, "
-        "and they receive its follow-up activities.")
+        "and they receive its reminder activities.")

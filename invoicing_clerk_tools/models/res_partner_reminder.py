@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 
 class ResPartner(models.Model):
-    """Payment follow-up settings of a customer and its reminder history."""
+    """Payment reminder settings of a customer and its reminder history."""
 
     _inherit = "res.partner"
 
@@ -17,11 +17,9 @@ class ResPartner(models.Model):
     clerk_collections_contact_id = fields.Many2one(
         "res.partner", string="Collections Contact",
         help="Receives payment reminders when the schedule sends them to the collections contact.")
-    clerk_reminder_user_id = fields.Many2one("res.users", string="Responsible Clerk", domain="[('share', '=', False)]",
-                                             help="Receives the follow-up activities of this customer.")
-    clerk_followup_flag = fields.Boolean(
-        string="To Follow Up", tracking=True,
-        help="Set when the last reminder step was performed: the customer needs a clerk's personal follow-up.")
+    clerk_reminder_attention = fields.Boolean(
+        string="Needs Attention After Reminders", tracking=True,
+        help="Set when the last reminder step was performed: the customer needs a clerk's personal attention.")
     clerk_reminder_log_ids = fields.One2many("clerk.reminder.log", "partner_id", string="Payment Reminders")
     clerk_reminder_log_count = fields.Integer(compute="_compute_clerk_reminder_log_count")
 
@@ -38,12 +36,12 @@ class ResPartner(models.Model):
         for partner in self:
             partner.clerk_reminder_log_count = counts.get(partner.commercial_partner_id, 0)
 
-    def action_clerk_followup_done(self):
+    def action_clerk_reminder_attention_done(self):
         """A clerk followed the customer up: the flag goes (clerks may not edit contacts otherwise)."""
         if not self.env.user.has_group("invoicing_clerk_tools.group_clerk"):
-            raise AccessError(self.env._("Only invoicing clerks may clear the follow-up flag."))
+            raise AccessError(self.env._("Only invoicing clerks may clear this flag."))
         self.check_access("read")
-        self.sudo().write({"clerk_followup_flag": False})
+        self.sudo().write({"clerk_reminder_attention": False})
         return True
 
     def action_clerk_reminder_logs(self):

@@ -39,8 +39,8 @@ class ResUsers(models.Model):
                 amount[user.id] += abs(residual)
                 oldest[user.id] = min(filter(None, (oldest.get(user.id), first)), default=False)
         customers = dict(self.env["res.partner"]._read_group(
-            [("clerk_reminder_user_id", "in", self.ids), ("parent_id", "=", False)],
-            ["clerk_reminder_user_id"], ["__count"]))
+            [("clerk_user_id", "in", self.ids), ("parent_id", "=", False)],
+            ["clerk_user_id"], ["__count"]))
         for user in self:
             user.clerk_open_count = count[user.id]
             user.clerk_open_amount = amount[user.id]

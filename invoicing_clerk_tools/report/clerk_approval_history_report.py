@@ -105,10 +105,10 @@ class ClerkApprovalHistoryReport(models.AbstractModel):
         decisions = self._selection("clerk.approval.decision", "decision")
         domain = [("company_id", "in", self.env.companies.ids), *self._period("date", date_from, date_to)]
         for records in self.with_context(active_test=False)._chunks("clerk.approval.decision", domain, [
-                "company_id", "move_id", "level", "decision", "user_id", "approver_id", "is_substitute", "date",
+                "company_id", "move_id", "rule_name", "decision", "user_id", "approver_id", "is_substitute", "date",
                 "comment"]):
             for record in records:
-                yield (record.company_id.name, record.move_id.display_name, record.level,
+                yield (record.company_id.name, record.move_id.display_name, record.rule_name,
                        decisions[record.decision], record.user_id.name, record.approver_id.name,
                        record.is_substitute, record.date, record.comment or None)
 
@@ -163,8 +163,8 @@ class ClerkApprovalHistoryReport(models.AbstractModel):
              _("Approval requests %s (voided ones say why, by whom and when)", period)),
             (_("Decisions"), DECISION_COLUMNS, self._decision_rows(date_from, date_to),
              _("Approvals and rejections %s", period)),
-            (_("Reminders"), FOLLOWUP_COLUMNS, self._followup_rows(date_from, date_to),
-             _("Reminders and escalations %s", period)),
+            (_("Nudges and Escalations"), FOLLOWUP_COLUMNS, self._followup_rows(date_from, date_to),
+             _("Nudges and escalations %s", period)),
             (_("Substitutes"), SUBSTITUTE_COLUMNS, self._substitute_rows(date_from, date_to),
              _("Out-of-office substitutes %s", period)),
             (_("Emergency Postings"), OVERRIDE_COLUMNS, self._override_rows(date_from, date_to),

@@ -89,7 +89,7 @@ class ClerkReminderReport(models.AbstractModel):
         Schedule = self.env["clerk.reminder.schedule"]
         for moves in self._chunks("account.move", domain, fnames):
             moves.commercial_partner_id.fetch(["display_name", "clerk_reminder_excluded"])
-            steps = Schedule._clerk_next_steps(moves, as_of)
+            steps = Schedule._next_steps(moves, as_of)
             for move in moves:
                 current, following, when = steps[move.id]
                 yield (move.company_id.name, move.commercial_partner_id.display_name, move.name, move.invoice_date_due,

@@ -10,7 +10,7 @@ class ReportClerkStatement(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         logs = self.env["clerk.statement.log"].browse(docids)
-        figures = logs._clerk_statements()
+        figures = logs._statements()
         docs = [{
             "record": log, "partner": log.partner_id, "company": log.company_id, "date_from": log.date_from,
             "date_to": log.date_to, "statements": figures[log.id],

@@ -16,7 +16,7 @@ from .test_approvals import ApprovalCommon
 
 
 class TestDecisionsAtOnce(TransactionCase):
-    """A level needing 2 approvals from a group of two, then a second level; a clerk sent the invoice."""
+    """A rule needing 2 approvals from a group of two, then a second rule; a clerk sent the invoice."""
 
     def setUp(self):
         super().setUp()
@@ -109,7 +109,7 @@ class TestDecisionsAtOnce(TransactionCase):
             requests = move.clerk_approval_request_ids.filtered("is_current").sorted("sequence")
             todos = env["mail.activity"].search([("res_model", "=", "account.move"), ("res_id", "=", move.id),
                                                  ("user_id", "=", self.ids["director"])])
-            asked = [m for m in move.message_ids if "Next level asked" in (m.body or "")]
+            asked = [m for m in move.message_ids if "Next rule asked" in (m.body or "")]
             return {
                 "decisions": len(move.clerk_approval_decision_ids),
                 "states": [(r.name, r.state, r.approval_count) for r in requests],
@@ -148,7 +148,7 @@ class TestOneDecisionPerPerson(ApprovalCommon):
             "approver_id": self.approver.id})
         for values in ({"user_id": self.approver.id, "approver_id": self.approver_2.id},
                        {"user_id": self.approver_2.id, "approver_id": self.approver.id}):
-            with self.subTest(values=values), mute_logger("odoo.sql_db"), \
+            with self.subTest(values=values), mute_logger("odoo.sql_db"),\
                     self.assertRaises(psycopg2.errors.UniqueViolation), self.cr.savepoint():
                 self.env["clerk.approval.decision"].sudo().create({
                     "request_id": request.id, "decision": "approve", **values})

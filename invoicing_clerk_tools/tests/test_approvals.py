@@ -53,9 +53,9 @@ class TestApprovalRules(ApprovalCommon):
         Rule = self.Rule.with_user(self.manager)
         base = {"name": "Broken", "apply_in_invoice": True, "approver_user_ids": [Command.set(self.approver.ids)]}
         cases = [
-            ({"approver_user_ids": [Command.clear()]}, "Approvers: the level has no approver"),
-            ({"approver_kind": "group", "approver_user_ids": []}, "Approver Group: the level has no approver"),
-            ({"approver_kind": "field"}, "Approver Field: the level has no approver"),
+            ({"approver_user_ids": [Command.clear()]}, "Approvers: the rule has no approver"),
+            ({"approver_kind": "group", "approver_user_ids": []}, "Approver Group: the rule has no approver"),
+            ({"approver_kind": "field"}, "Approver Field: the rule has no approver"),
             ({"amount_min": 500.0, "amount_max": 100.0}, "Minimum Total .* is above Maximum Total"),
             ({"amount_min": -5.0}, "Minimum Total cannot be negative"),
             ({"domain": "[('state', '=', "}, "Extra Conditions .* not a valid domain"),
@@ -64,7 +64,7 @@ class TestApprovalRules(ApprovalCommon):
             ({"min_approvals": 0}, "Approvals Needed must be at least 1"),
             ({"apply_in_invoice": False}, "Documents: tick at least one"),
             ({"escalation_days": 3}, "Escalate To: .* names nobody"),
-            ({"reminder_days": -1}, "cannot be negative"),
+            ({"nudge_days": -1}, "cannot be negative"),
             ({"approver_kind": "field", "approver_field_id": self.env.ref(
                 "account.field_account_move__invoice_user_id").id, "min_approvals": 2},
              r"Approvals Needed \(2\) is more than the approvers can give \(1\)"),
@@ -122,7 +122,7 @@ class TestApprovalRules(ApprovalCommon):
         self.assertEqual(names(refund_out), set())
         self.assertEqual(names(invoice), set())
         self.assertTrue(by_journal and by_partner and by_tag and by_domain and ranged)
-        # Levels come in sequence order; archived rules apply no more.
+        # Rules come in sequence order; archived rules apply no more.
         self.assertEqual(result[big.id].mapped("sequence"), sorted(result[big.id].mapped("sequence")))
         by_partner.active = False
         self.assertNotIn("Partner", set(Rule._rules_for_moves(small).get(small.id, Rule).mapped("name")))
@@ -180,14 +180,14 @@ class TestApprovalFlow(ApprovalCommon):
         never_sent = self.bill()
         wizard = self.env["validate.account.move"].with_user(self.clerk).with_context(
             active_model="account.move", active_ids=(ready | never_sent).ids).create({})
-        with self.assertRaisesRegex(UserError, r"Approval required \(not sent yet\): level Bills over 1,000"):
+        with self.assertRaisesRegex(UserError, r"Approval required \(not sent yet\): rule Bills over 1,000"):
             wizard.validate_move()
 
     def test_external_api_calls_are_checked(self):
         move = self.send(self.bill())
         ids = move.ids
         # Shaped like an XML-RPC/JSON-RPC call: the public method on the model, as the user.
-        with self.assertRaisesRegex(UserError, "Waiting for approval: level Bills over 1,000"):
+        with self.assertRaisesRegex(UserError, "Waiting for approval: rule Bills over 1,000"):
             self.env["account.move"].with_user(self.clerk).browse(ids).action_post()
         with self.assertRaises(AccessError):
             self.env["account.move"].with_user(self.clerk).browse(ids).clerk_approve()
@@ -266,7 +266,7 @@ class TestApprovalFlow(ApprovalCommon):
         lonely = self.bill(user=self.approver)
         with self.assertRaisesRegex(UserError, "needs 1 approvals but only 0 approvers other than Cleo Approver"):
             self.send(lonely, user=self.approver)
-        # Unless the level lets the requester approve.
+        # Unless the rule lets the requester approve.
         self.rule_bills.allow_self_approval = True
         self.send(lonely, user=self.approver)
         lonely.with_user(self.approver).clerk_approve()
@@ -313,7 +313,7 @@ class TestApprovalFlow(ApprovalCommon):
         self.assertIn("Wrong unit price", message.body)
         self.assertIn(self.clerk.partner_id, message.partner_ids)
         self.assertTrue(move.activity_ids.filtered(lambda a: a.user_id == self.clerk))
-        with self.assertRaisesRegex(UserError, "Rejected: level Bills over 1,000 by Cleo Approver: Wrong unit price"):
+        with self.assertRaisesRegex(UserError, "Rejected: rule Bills over 1,000 by Cleo Approver: Wrong unit price"):
             move.with_user(self.clerk).action_post()
         self.assertTrue(move.with_user(self.clerk).clerk_approval_can_send)
         move.with_user(self.clerk).invoice_line_ids.price_unit = 1900.0
@@ -517,7 +517,7 @@ class TestApprovalQueuesAndCron(ApprovalCommon):
         self.assertFalse(Move.with_user(self.approver).search([("clerk_approval_can_decide", "=", True)]))
 
     def test_reminder_and_escalation_once_each(self):
-        self.rule_bills.write({"reminder_days": 2, "escalation_days": 5, "escalation_user_id": self.manager.id})
+        self.rule_bills.write({"nudge_days": 2, "escalation_days": 5, "escalation_user_id": self.manager.id})
         Followup = self.env["clerk.approval.followup"]
         start = datetime(2026, 3, 2, 9, 0)
         with freeze_time(start):
@@ -530,19 +530,19 @@ class TestApprovalQueuesAndCron(ApprovalCommon):
             self.run_cron()
             self.run_cron()
         reminders = Followup.search([("request_id", "=", request.id)])
-        self.assertEqual(reminders.mapped("kind"), ["reminder"])
+        self.assertEqual(reminders.mapped("kind"), ["nudge"])
         self.assertEqual(reminders.notified_user_ids, self.approver)
-        self.assertEqual(len(move.message_ids.filtered(lambda m: "Reminder:" in (m.body or ""))), 1)
+        self.assertEqual(len(move.message_ids.filtered(lambda m: "Nudge:" in (m.body or ""))), 1)
         with freeze_time(start + timedelta(days=6)):
             self.run_cron()
             self.run_cron()
         followups = Followup.search([("request_id", "=", request.id)])
-        self.assertEqual(sorted(followups.mapped("kind")), ["escalation", "reminder"])
+        self.assertEqual(sorted(followups.mapped("kind")), ["escalation", "nudge"])
         self.assertEqual(followups.filtered(lambda f: f.kind == "escalation").notified_user_ids, self.manager)
         self.assertEqual(len(move.activity_ids.filtered(lambda a: a.user_id == self.manager)), 1)
         self.assertEqual(len(move.message_ids.filtered(lambda m: "Escalated:" in (m.body or ""))), 1)
         with self.assertRaises(psycopg2.IntegrityError), self.cr.savepoint(), mute_logger("odoo.sql_db"):
-            Followup.sudo().create({"request_id": request.id, "kind": "reminder"})
+            Followup.sudo().create({"request_id": request.id, "kind": "nudge"})
         # Decided requests are not followed up.
         with freeze_time(start + timedelta(days=30)):
             move.with_user(self.approver).clerk_approve()
@@ -550,7 +550,7 @@ class TestApprovalQueuesAndCron(ApprovalCommon):
                 self.env["clerk.approval.request"]._followup_domain(fields.Datetime.now())))
 
     def test_cron_delays_of_later_levels_count_from_their_activation(self):
-        self.make_rule(name="Second", amount_min=1000.0, sequence=20, reminder_days=1,
+        self.make_rule(name="Second", amount_min=1000.0, sequence=20, nudge_days=1,
                        approver_user_ids=[Command.set(self.approver_2.ids)])
         start = datetime(2026, 3, 2, 9, 0)
         with freeze_time(start):
@@ -564,7 +564,7 @@ class TestApprovalQueuesAndCron(ApprovalCommon):
             self.assertFalse(self.env["clerk.approval.followup"].search([("move_id", "=", move.id)]))
         with freeze_time(start + timedelta(days=4, hours=1)):
             self.run_cron()
-        self.assertEqual(self.env["clerk.approval.followup"].search([("move_id", "=", move.id)]).kind, "reminder")
+        self.assertEqual(self.env["clerk.approval.followup"].search([("move_id", "=", move.id)]).kind, "nudge")
 
 
 class TestApprovalPerformance(ApprovalCommon):
@@ -587,7 +587,7 @@ class TestApprovalPerformance(ApprovalCommon):
 
     def test_sending_in_batch(self):
         """Sending many documents at once: queries do not grow with them; one notification per approver."""
-        self.make_rule(name="Second level", sequence=20)
+        self.make_rule(name="Second rule", sequence=20)
 
         def send(count):
             moves = self.env["account.move"].concat(*(self.bill(amount=1500.0 + i) for i in range(count)))
@@ -605,7 +605,7 @@ class TestApprovalPerformance(ApprovalCommon):
             self.assertEqual(self.current(move).mapped("state"), ["pending", "waiting"])
             self.assertEqual(len(move.activity_ids.filtered(lambda a: a.user_id == self.approver)), 1)
             self.assertIn("Sent for approval by Ada Clerk", move.message_ids[0].body)
-            self.assertIn("Second level", move.message_ids[0].body)
+            self.assertIn("Second rule", move.message_ids[0].body)
         notifications = self.env["mail.message"].sudo().search([
             ("message_type", "=", "user_notification"), ("partner_ids", "in", self.approver.partner_id.ids),
             ("subject", "=like", "12 %")])

@@ -16,8 +16,8 @@ class AssignmentCommon(ClerkCommon):
         cls.team_group = cls.env.ref("invoicing_clerk_tools.group_clerk_team_view")
         cls.lead = cls._create_clerk_user("clerk_lea", "Lea Lead", "group_clerk")
         cls.lead.group_ids += cls.team_group
-        cls.partner_a.clerk_reminder_user_id = cls.clerk
-        cls.partner_b.clerk_reminder_user_id = cls.clerk_2
+        cls.partner_a.clerk_user_id = cls.clerk
+        cls.partner_b.clerk_user_id = cls.clerk_2
         cls.team = cls.env["clerk.team"].with_user(cls.manager).create({
             "name": "North", "company_id": cls.company.id, "leader_id": cls.lead.id,
             "member_ids": [Command.set((cls.clerk | cls.clerk_2).ids)]})
@@ -75,7 +75,7 @@ class TestAssignment(AssignmentCommon):
             wizard.action_reassign()
         self.env["clerk.reassign.wizard"].with_user(self.lead).create(
             {"partner_ids": self.partner_a.ids, "user_id": self.clerk_2.id}).action_reassign()
-        self.assertEqual(self.partner_a.clerk_reminder_user_id, self.clerk_2)
+        self.assertEqual(self.partner_a.clerk_user_id, self.clerk_2)
         self.assertEqual(draft.clerk_user_id, self.clerk_2)  # its open documents followed
         self.assertEqual(self.make_invoice(partner=self.partner_a).clerk_user_id, self.clerk_2)
 
@@ -140,7 +140,7 @@ class TestWorkspaceScopes(AssignmentCommon):
         self.assertEqual(self.queue("queue_overdue_invoices", self.clerk, "team").record_count, 1)
         outsider_team = self.env["clerk.team"].sudo().create({"name": "South", "company_id": self.company.id,
                                                         "member_ids": [Command.set(self.approver.ids)]})
-        self.assertNotIn(self.approver.id, self.env["clerk.team"].with_user(self.clerk)._clerk_team_user_ids())
+        self.assertNotIn(self.approver.id, self.env["clerk.team"].with_user(self.clerk)._team_user_ids())
         self.assertTrue(outsider_team)
 
     def test_overdue_buckets_match_their_invoices(self):

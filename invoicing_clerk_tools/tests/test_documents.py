@@ -94,10 +94,10 @@ class TestDocumentConfiguration(DocumentCommon):
             self.make_doc_rule(amount_min=-5.0)
         with self.assertRaisesRegex(ValidationError, "tick at least one"):
             self.make_doc_rule(apply_in_invoice=False)
-        with self.assertRaisesRegex(ValidationError, "choose the Approval Level"):
+        with self.assertRaisesRegex(ValidationError, "choose the Approval Rule"):
             self.make_doc_rule(mode="approval")
         plain_level = self.env["clerk.approval.rule"].create({
-            "name": "Plain level", "company_id": self.company.id, "apply_in_invoice": True,
+            "name": "Plain rule", "company_id": self.company.id, "apply_in_invoice": True,
             "approver_user_ids": [Command.set(self.approver.ids)]})
         with self.assertRaisesRegex(ValidationError, "Only When Documents Are Missing"):
             self.make_doc_rule(mode="approval", approval_rule_id=plain_level.id)
@@ -296,7 +296,7 @@ class TestDocumentsOnMoves(DocumentCommon):
         self.assertEqual(complete.state, "posted")
         missing = self.bill()
         self.assertEqual(missing.clerk_approval_rule_ids, level)
-        with self.assertRaisesRegex(UserError, r"Approval required \(not sent yet\): level Missing documents"):
+        with self.assertRaisesRegex(UserError, r"Approval required \(not sent yet\): rule Missing documents"):
             missing.sudo()._post(soft=False)
         missing.with_user(self.clerk).action_post()  # sends for approval instead of posting
         self.assertEqual(missing.clerk_approval_state, "pending")
@@ -304,7 +304,7 @@ class TestDocumentsOnMoves(DocumentCommon):
         missing.with_user(self.approver).clerk_approve("Accepted without PO: framework agreement")
         missing.with_user(self.clerk).action_post()
         self.assertEqual(missing.state, "posted")
-        # Matching stays in batch: customer invoices (not covered by the rule) never get the level.
+        # Matching stays in batch: customer invoices (not covered by the rule) never get the rule.
         self.assertFalse(self.make_invoice(amount=5000.0).clerk_approval_rule_ids)
 
     def test_approval_mode_after_sending_still_needs_the_level(self):
@@ -319,7 +319,7 @@ class TestDocumentsOnMoves(DocumentCommon):
         move.with_user(self.clerk).action_clerk_send_for_approval()
         self.assertEqual(move.clerk_approval_request_ids.rule_id, other_level)
         move.with_user(self.approver_2).clerk_approve()
-        # A rule added after sending: the missing PO now needs the level the approvals did not ask.
+        # A rule added after sending: the missing PO now needs the rule the approvals did not ask.
         self.make_doc_rule(mode="approval", approval_rule_id=level.id,
                            category_ids=[Command.set(self.cat_delivery.ids)])
         with self.assertRaisesRegex(UserError, "re-evaluates the approvals"):

@@ -50,7 +50,7 @@ class TestStateWrites(GuardCommon):
         ready = self.make_invoice(amount=10.0, user=self.clerk)
         for login, user in self.users.items():
             for move in (self.held(), self.held(sent=True), self.approved(), ready):
-                with self.subTest(user=login, move=move._clerk_label()), \
+                with self.subTest(user=login, move=move._clerk_label()),\
                         self.assertRaisesRegex(UserError, "cannot be posted by writing its status.*Confirm"):
                     move.with_user(user).write({"state": "posted"})
                 self.assert_untouched(move)
@@ -81,7 +81,7 @@ class TestStateWrites(GuardCommon):
 
     def test_superuser_code_writing_state_is_gated(self):
         move = self.held(sent=True)
-        with self.assertRaisesRegex(UserError, "(?s)not ready.*Waiting for approval: level Invoices over 1,000"):
+        with self.assertRaisesRegex(UserError, "(?s)not ready.*Waiting for approval: rule Invoices over 1,000"):
             move.sudo().write({"state": "posted"})
         self.assert_untouched(move)
 
@@ -165,7 +165,7 @@ class TestMoveIdentity(GuardCommon):
     def test_held_invoice_cannot_become_an_entry(self):
         for login, user in self.users.items():
             for move in (self.held(), self.held(sent=True), self.approved()):
-                with self.subTest(user=login, state=move.clerk_approval_state), \
+                with self.subTest(user=login, state=move.clerk_approval_state),\
                         self.assertRaisesRegex(UserError, "5,000.00.* cannot become a journal entry.*Ready to post"):
                     move.with_user(user).write({"move_type": "entry"})
                 self.assertEqual(move.move_type, "out_invoice")
@@ -194,7 +194,7 @@ class TestMoveIdentity(GuardCommon):
         }
         for login, user in self.users.items():
             for name, value in cases.items():
-                with self.subTest(user=login, field=name), \
+                with self.subTest(user=login, field=name),\
                         self.assertRaisesRegex(UserError, rf"of {move.name} cannot be changed: it was posted"):
                     move.with_user(user).with_context(skip_readonly_check=True).write({name: value})
         self.assertRecordValues(move, [{"move_type": "out_invoice", "partner_id": self.partner_a.id,

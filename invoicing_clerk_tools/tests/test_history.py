@@ -17,7 +17,7 @@ class TestHistory(ClerkCommon):
         self.assertEqual(inheriting, HISTORY_MODELS)
         for name in HISTORY_MODELS:
             model = self.env[name]
-            self.assertLessEqual(model._clerk_history_open_fields, set(model._fields), name)
+            self.assertLessEqual(model._history_open_fields, set(model._fields), name)
 
     def test_only_open_fields_change_and_only_by_the_addon(self):
         today = fields.Date.context_today(self.env.user)

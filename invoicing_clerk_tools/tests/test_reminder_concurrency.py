@@ -71,18 +71,18 @@ class TestReminderTwoWorkers(TransactionCase):
             env_a, env_b = self._env(cr_a), self._env(cr_b)
             company_a = env_a["res.company"].browse(self.ids["company"])
             Schedule_a = env_a["clerk.reminder.schedule"]
-            plan = Schedule_a._clerk_plan(TODAY, company_a)
+            plan = Schedule_a._plan(TODAY, company_a)
             self.assertEqual(len(plan), 6)
-            created, unclaimed = Schedule_a._clerk_perform_batch(plan[:3], TODAY)  # A holds 3 customers, uncommitted
+            created, unclaimed = Schedule_a._perform_batch(plan[:3], TODAY)  # A holds 3 customers, uncommitted
             self.assertEqual((created, unclaimed), (6, set()))
             # B runs the whole job meanwhile: it skips what A holds and does the rest
-            stats = env_b["clerk.reminder.schedule"]._clerk_run(
+            stats = env_b["clerk.reminder.schedule"]._run(
                 today=TODAY, companies=env_b["res.company"].browse(self.ids["company"]))
             self.assertEqual(stats["created"], 6)
             self.assertEqual(stats["skipped"], 6)
             cr_a.commit()
             # A goes on with the plan it made before B committed: nothing is left for it
-            created, unclaimed = Schedule_a._clerk_perform_batch(plan[3:], TODAY)
+            created, unclaimed = Schedule_a._perform_batch(plan[3:], TODAY)
             self.assertEqual(created, 0)
             cr_a.commit()
         self.assertEqual(self._counts(), (12, 12, 6))
@@ -94,7 +94,7 @@ class TestReminderTwoWorkers(TransactionCase):
             try:
                 with self.registry.cursor() as cr:
                     env = self._env(cr)
-                    results.append(env["clerk.reminder.schedule"]._clerk_run(
+                    results.append(env["clerk.reminder.schedule"]._run(
                         today=TODAY, companies=env["res.company"].browse(self.ids["company"])))
             except Exception as error:  # noqa: BLE001 - reported by the assertion below
                 errors.append(error)

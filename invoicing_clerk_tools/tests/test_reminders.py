@@ -56,7 +56,7 @@ class ReminderCommon(ClerkCommon):
         self.env.flush_all()
         with freeze_time(on), self.enter_registry_test_mode(), self.registry.cursor() as cr:
             env = self.env(cr=cr)
-            stats = env["clerk.reminder.schedule"].sudo()._clerk_run(
+            stats = env["clerk.reminder.schedule"].sudo()._run(
                 today=on, companies=(companies or self.company).with_env(env))
         self.env.invalidate_all()
         return stats
@@ -132,7 +132,7 @@ class TestReminderRun(ReminderCommon):
         self.assertTrue(call.activity_id)
         self.assertEqual(call.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertTrue(call.is_final)
-        self.assertTrue(self.partner_a.clerk_followup_flag)
+        self.assertTrue(self.partner_a.clerk_reminder_attention)
         self.assertFalse(move.clerk_reminder_next_step_id)
         self.assertEqual(move.clerk_reminder_step_id, self.steps["Call"])
 
@@ -341,12 +341,12 @@ class TestReminderRun(ReminderCommon):
         self.run_reminders(day(0))
         log = self.logs(move)
         self.assertEqual(log.step_id, self.steps["Call"])
-        self.assertTrue(self.partner_a.clerk_followup_flag)
+        self.assertTrue(self.partner_a.clerk_reminder_attention)
         self.assertTrue(move.activity_ids.filtered(lambda a: a.user_id == self.manager))
         queue = self.env.ref("invoicing_clerk_tools.queue_customers_follow_up").with_user(self.clerk)
         self.assertEqual(queue.record_count, 1)
-        self.partner_a.with_user(self.clerk).action_clerk_followup_done()
-        self.assertFalse(self.partner_a.clerk_followup_flag)
+        self.partner_a.with_user(self.clerk).action_clerk_reminder_attention_done()
+        self.assertFalse(self.partner_a.clerk_reminder_attention)
 
     def test_escalation_step_to_group(self):
         group = self.env.ref("invoicing_clerk_tools.group_approver")
@@ -449,7 +449,7 @@ class TestReminderRun(ReminderCommon):
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:
             env = self.env(cr=cr)
             start = cr.sql_log_count
-            env["clerk.reminder.schedule"].sudo()._clerk_run(today=day(6), companies=self.company.with_env(env))
+            env["clerk.reminder.schedule"].sudo()._run(today=day(6), companies=self.company.with_env(env))
             one = cr.sql_log_count - start
         for partner in more[1:]:
             self.invoice(partner=partner, due=day(2))
@@ -457,7 +457,7 @@ class TestReminderRun(ReminderCommon):
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:
             env = self.env(cr=cr)
             start = cr.sql_log_count
-            env["clerk.reminder.schedule"].sudo()._clerk_run(today=day(7), companies=self.company.with_env(env))
+            env["clerk.reminder.schedule"].sudo()._run(today=day(7), companies=self.company.with_env(env))
             eleven = cr.sql_log_count - start
         self.assertTrue(self.logs(small))
         self.assertEqual(len(self.logs(more[1:].invoice_ids)), 11)

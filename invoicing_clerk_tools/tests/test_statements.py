@@ -41,7 +41,7 @@ class StatementCommon(ClerkCommon):
         self.env.flush_all()
         with freeze_time(on), self.enter_registry_test_mode(), self.registry.cursor() as cr:
             env = self.env(cr=cr)
-            stats = env["clerk.statement.log"].sudo()._clerk_run(
+            stats = env["clerk.statement.log"].sudo()._run(
                 today=on, companies=(companies or self.company).with_env(env))
         self.env.invalidate_all()
         return stats
@@ -118,7 +118,7 @@ class TestStatementFigures(StatementCommon):
         self.assertEqual(sorted((row[1], row[9]) for row in closing), [("EUR", 100.0), ("USD", 470.0)])
 
     def test_pdf_shows_the_figures(self):
-        log = self.Log._clerk_ensure(self.company, self.customer, *MARCH)
+        log = self.Log._ensure(self.company, self.customer, *MARCH)
         html = self.env["ir.actions.report"].with_user(self.clerk)._render_qweb_html(
             "invoicing_clerk_tools.action_report_clerk_statement", log.ids)[0].decode()
         self.assertIn("Statement of Account", html)
@@ -260,8 +260,8 @@ class TestStatementSending(StatementCommon):
             log.unlink()
 
     def test_unique_per_customer_and_period(self):
-        first = self.Log._clerk_ensure(self.company, self.customer, *MARCH)
-        again = self.Log._clerk_ensure(self.company, self.customer, *MARCH)
+        first = self.Log._ensure(self.company, self.customer, *MARCH)
+        again = self.Log._ensure(self.company, self.customer, *MARCH)
         self.assertEqual(first, again)
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             self.Log.sudo().create({"company_id": self.company.id, "partner_id": self.customer.id,
@@ -273,8 +273,8 @@ class TestStatementMultiCompany(StatementCommon):
         other = self.setup_other_company(name="Other Statements Co")["company"]
         self.make_invoice(partner=self.customer, amount=100.0, invoice_date="2025-03-03", post=True)
         self.make_invoice(partner=self.customer, amount=40.0, invoice_date="2025-03-04", post=True, company=other)
-        log_a = self.Log._clerk_ensure(self.company, self.customer, *MARCH)
-        log_b = self.Log._clerk_ensure(other, self.customer, *MARCH)
+        log_a = self.Log._ensure(self.company, self.customer, *MARCH)
+        log_b = self.Log._ensure(other, self.customer, *MARCH)
         Report = self.env["ir.actions.report"].sudo()
         report = "invoicing_clerk_tools.action_report_clerk_statement"
         html_a = Report._render_qweb_html(report, log_a.ids)[0].decode()

@@ -34,12 +34,12 @@ class TestReminderUi(HttpCase, ClerkCommon):
         })
         self.company.clerk_reminder_schedule_id = manual
         self.partner_a.email = "a@customer.example.com"
-        self.partner_a.clerk_reminder_user_id = self.clerk  # the workspace opens on the clerk's own queues
+        self.partner_a.clerk_user_id = self.clerk  # the workspace opens on the clerk's own queues
         invoice = self.make_invoice(amount=88.0, invoice_date="2020-01-01", due_date="2020-01-31", post=True)
         Log = self.env["clerk.reminder.log"].sudo()
-        messages = self.env["clerk.reminder.schedule"].sudo()._clerk_plan(
+        messages = self.env["clerk.reminder.schedule"].sudo()._plan(
             fields.Date.today(), self.company)
-        self.env["clerk.reminder.schedule"].sudo()._clerk_perform_batch(messages, fields.Date.today())
+        self.env["clerk.reminder.schedule"].sudo()._perform_batch(messages, fields.Date.today())
         log = Log.search([("move_id", "=", invoice.id)])
         self.assertEqual(log.state, "to_confirm")
         self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_workspace_action",
@@ -52,7 +52,7 @@ class TestReminderUi(HttpCase, ClerkCommon):
 
 class TestAssignmentUi(HttpCase, ClerkCommon):
     def test_clerk_follows_a_card_and_reassigns(self):
-        self.partner_a.clerk_reminder_user_id = self.clerk
+        self.partner_a.clerk_user_id = self.clerk
         invoice = self.make_invoice(amount=55.0, invoice_date=fields.Date.subtract(fields.Date.today(), days=40),
                                     due_date=fields.Date.subtract(fields.Date.today(), days=10), post=True,
                                     ref="TOUR-REASSIGN")

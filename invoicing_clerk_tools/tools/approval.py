@@ -1,4 +1,4 @@
-"""Approval arithmetic: which level is active, what the document's state is, what follow-up is due.
+"""Approval arithmetic: which rule is active, what the document's state is, what follow-up is due.
 
 Values in, values out; the models gather the facts in batch and call these.
 """
@@ -7,17 +7,17 @@ from datetime import date, datetime, timedelta
 
 # Request states, in the order of their life.
 WAITING, PENDING, APPROVED, REJECTED, VOIDED = "waiting", "pending", "approved", "rejected", "voided"
-OPEN_STATES = (WAITING, PENDING)
+OPEN_REQUEST_STATES = (WAITING, PENDING)
 
-REMINDER, ESCALATION = "reminder", "escalation"
+NUDGE, ESCALATION = "nudge", "escalation"
 
 
-# ------------------------------------------------------------------- levels
+# ------------------------------------------------------------------- rules
 def active_sequence(levels):
-    """The sequence of the level(s) to ask now, from ``(sequence, state)`` pairs.
+    """The sequence of the rule(s) to ask now, from ``(sequence, state)`` pairs.
 
-    Levels of the same sequence are asked together. ``None`` when nothing is to
-    ask: every level approved, or one rejected or voided.
+    Rules of the same sequence are asked together. ``None`` when nothing is to
+    ask: every rule approved, or one rejected or voided.
     """
     states = [state for _sequence, state in levels]
     if not levels or any(state in (REJECTED, VOIDED) for state in states):
@@ -44,7 +44,7 @@ def distinct_approvals(principals):
 
 
 def approvers_short_of(needed, eligible_count):
-    """How many approvals a level can never get with ``eligible_count`` people able to give one."""
+    """How many approvals a rule can never get with ``eligible_count`` people able to give one."""
     return max(needed - eligible_count, 0)
 
 
@@ -64,16 +64,16 @@ def _as_datetime(value):
 
 
 def followup_due_on(activated_at, delay_days):
-    """When a follow-up ``delay_days`` after a level became active is due (``None``: never)."""
+    """When a follow-up ``delay_days`` after a rule became active is due (``None``: never)."""
     if not activated_at or not delay_days or delay_days <= 0:
         return None
     return _as_datetime(activated_at) + timedelta(days=delay_days)
 
 
-def due_followups(activated_at, now, reminder_days, escalation_days, done=()):
-    """The follow-ups (``reminder``, ``escalation``) due at ``now`` that were not ``done`` yet."""
+def due_followups(activated_at, now, nudge_days, escalation_days, done=()):
+    """The follow-ups (``nudge``, ``escalation``) due at ``now`` that were not ``done`` yet."""
     due = []
-    for kind, delay in ((REMINDER, reminder_days), (ESCALATION, escalation_days)):
+    for kind, delay in ((NUDGE, nudge_days), (ESCALATION, escalation_days)):
         due_on = followup_due_on(activated_at, delay)
         if due_on is not None and kind not in done and _as_datetime(now) >= due_on:
             due.append(kind)

@@ -18,6 +18,9 @@ Item = namedtuple("Item", "key customer due amount done", defaults=((),))
 
 SATURDAY = 5
 
+# Payment states of an invoice that is still to be paid.
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+
 
 def is_working_day(day: date) -> bool:
     """Monday to Friday."""

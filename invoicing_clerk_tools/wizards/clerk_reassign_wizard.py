@@ -51,7 +51,7 @@ class ClerkReassignWizard(models.TransientModel):
                     "Only team leaders (Team Queues group) and Clerk Managers may reassign customers."))
             partners = self.partner_ids.commercial_partner_id
             partners.check_access("read")
-            partners.sudo().write({"clerk_reminder_user_id": target.id})
+            partners.sudo().write({"clerk_user_id": target.id})
             if self.include_documents:
                 moves |= self.env["account.move"].search([
                     ("commercial_partner_id", "in", partners.ids),

@@ -31,7 +31,7 @@ class ClerkReminderConfirmWizard(models.TransientModel):
             log = Log.browse(vals.get("log_id"))
             log.check_access("read")
             if not vals.get("subject") and not vals.get("body") and log.action in ("email", "letter"):
-                vals["subject"], vals["body"] = Log.sudo()._clerk_preview(log.sudo())
+                vals["subject"], vals["body"] = Log.sudo()._preview(log.sudo())
         return super().create(vals_list)
 
     @api.model
@@ -40,7 +40,7 @@ class ClerkReminderConfirmWizard(models.TransientModel):
         log = self.env["clerk.reminder.log"].browse(values.get("log_id"))
         if log and {"subject", "body"} & set(fields_list) and log.action in ("email", "letter"):
             log.check_access("read")
-            values["subject"], values["body"] = self.env["clerk.reminder.log"].sudo()._clerk_preview(log.sudo())
+            values["subject"], values["body"] = self.env["clerk.reminder.log"].sudo()._preview(log.sudo())
         return values
 
     def action_send(self):
@@ -48,10 +48,10 @@ class ClerkReminderConfirmWizard(models.TransientModel):
         if self.log_id.action in ("email", "letter") and not (self.subject or "").strip():
             raise UserError(self.env._("Subject: a reminder needs a subject."))
         editable = self.log_id.action in ("email", "letter")
-        self.log_id._clerk_confirm(subject=self.subject if editable else None, body=self.body if editable else None)
+        self.log_id._confirm(subject=self.subject if editable else None, body=self.body if editable else None)
         return {"type": "ir.actions.act_window_close"}
 
     def action_skip(self):
         self.ensure_one()
-        self.log_id._clerk_skip()
+        self.log_id._skip()
         return {"type": "ir.actions.act_window_close"}

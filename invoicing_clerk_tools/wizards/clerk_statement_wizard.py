@@ -63,7 +63,7 @@ class ClerkStatementWizard(models.TransientModel):
         self.ensure_one()
         self._check_clerk()
         Log = self.env["clerk.statement.log"]
-        logs = Log._clerk_ensure(self.company_id, self.partner_ids, self.date_from, self.date_to,
+        logs = Log._ensure(self.company_id, self.partner_ids, self.date_from, self.date_to,
                                  include_empty=self.include_empty)
         again = logs.filtered(lambda log: log.state != "pending" and (self.resend or log.state in ("failed",
                                                                                                     "skipped")))
@@ -71,7 +71,7 @@ class ClerkStatementWizard(models.TransientModel):
         to_send = logs.filtered(lambda log: log.state == "pending")
         to_send.sudo().write({"include_empty": self.include_empty})
         if len(to_send) == 1:
-            to_send.sudo()._clerk_send()
+            to_send.sudo()._send()
             message = self.env._("Statement of %(customer)s: %(state)s.", customer=to_send.partner_id.display_name,
                                  state=dict(to_send._fields["state"]._description_selection(self.env))[to_send.state])
         else:
