@@ -5,6 +5,7 @@
 - approvals are "followed up" by nudges and escalations, "reminder" is for dunning only:
   ``reminder_days`` -> ``nudge_days`` on approval rules and requests, follow-up kind ``reminder`` -> ``nudge``;
 - the dunning flag ``res.partner.clerk_followup_flag`` -> ``clerk_reminder_attention``;
+- an approval decision's ``level`` -> ``rule_name`` (related, nothing stored);
 - view ids follow one pattern, ``<model>_view_<type>_clerk[_<feature>]``.
 
 The addon's views keep their records and are updated in place; their stored archs get the new names first,
@@ -27,6 +28,7 @@ RENAMED_IN_VIEWS = [
     ("'clerk_followup'", "'clerk_reminders'"),
     ('\\"clerk_followup\\"', '\\"clerk_reminders\\"'),
     ("reminder_days", "nudge_days"),
+    ('name=\\"level\\"', 'name=\\"rule_name\\"'),  # decisions' rule (a related field)
 ]
 RENAMED_VIEWS = {
     "view_account_invoice_filter_clerk_approval": "account_move_view_search_clerk_approval",
