@@ -357,7 +357,7 @@ class AccountMove(models.Model):
                 raise AccessError(_(
                     "You already decided on %(moves)s (%(decisions)s): a decision counts once. Waiting for: "
                     "%(who)s.", moves=mine.move_id._clerk_labels(),
-                    decisions="; ".join(f"{d.level}: {d._summary()}" for d in mine),
+                    decisions="; ".join(f"{d.rule_name}: {d._summary()}" for d in mine),
                     who="; ".join(f"{r.name} ({r.approvers_label})" for r in waiting)))
             raise AccessError(_(
                 "You cannot approve or reject %(moves)s: only an approver of the rule waiting for approval (or "
