@@ -1,4 +1,5 @@
 from . import clerk_history_mixin  # before the history records that inherit it
+from . import clerk_cached_config_mixin  # before the models that inherit it
 from . import clerk_move_rule_mixin  # before the rules that inherit it
 from . import account_move
 from . import account_move_approval

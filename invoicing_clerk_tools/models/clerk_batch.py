@@ -21,3 +21,9 @@ def claim(model, domain, limit=None, order="id"):
     rows = model.env.execute_query(SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(),
                                        SQL.identifier(model._table)))
     return model.browse(row[0] for row in rows)
+
+
+def batch_size(env, param, default):
+    """The batch size of a job: the system parameter ``param`` when set (at least 1), else ``default``."""
+    value = env["ir.config_parameter"].sudo().get_param(param)
+    return max(int(value), 1) if value else default

@@ -9,6 +9,7 @@ class ClerkDocumentCategory(models.Model):
     """A kind of supporting document (purchase order, delivery note...): which files it accepts and how large."""
 
     _name = "clerk.document.category"
+    _inherit = ["clerk.cached.config.mixin"]  # rules and retention cache categories
     _description = "Document Category"
     _order = "sequence, id"
 
@@ -52,23 +53,6 @@ class ClerkDocumentCategory(models.Model):
             if category.max_size_mb < 0:
                 raise ValidationError(self.env._(
                     "Maximum Size (MB) of category %s cannot be negative: use 0 for no limit.", category.name))
-
-    # Rules cache their categories: clear it when categories change (archiving one drops it from the rules).
-    @api.model_create_multi
-    def create(self, vals_list):
-        categories = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return categories
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     @api.model
     @ormcache()

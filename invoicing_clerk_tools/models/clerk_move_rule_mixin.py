@@ -26,6 +26,7 @@ class ClerkMoveRuleMixin(models.AbstractModel):
     and in one batch which rules apply to which moves, from a cache cleared whenever a rule changes."""
 
     _name = "clerk.move.rule.mixin"
+    _inherit = ["clerk.cached.config.mixin"]
     _description = "Invoicing Clerk Rule on Invoices and Bills"
     _order = "company_id, sequence, id"
     _check_company_auto = True
@@ -112,22 +113,6 @@ class ClerkMoveRuleMixin(models.AbstractModel):
         return domain
 
     # ------------------------------------------------------------ cache
-    @api.model_create_multi
-    def create(self, vals_list):
-        rules = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return rules
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
-
     @api.model
     @ormcache()
     def _rule_index(self):

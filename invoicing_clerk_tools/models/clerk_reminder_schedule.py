@@ -9,6 +9,7 @@ from odoo.fields import Domain
 
 from ..tools import reminder_schedule as rs
 from ..tools.reminder_schedule import OPEN_PAYMENT_STATES
+from .clerk_batch import batch_size
 
 _logger = logging.getLogger(__name__)
 
@@ -128,8 +129,7 @@ class ClerkReminderSchedule(models.Model):
 
     @api.model
     def _batch_size(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
-        return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
+        return batch_size(self.env, BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE)
 
     @api.model
     def _run(self, today=None, companies=None):

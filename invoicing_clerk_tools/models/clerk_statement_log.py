@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
 from ..tools import statement
-from .clerk_batch import claim
+from .clerk_batch import batch_size, claim
 
 _logger = logging.getLogger(__name__)
 
@@ -125,8 +125,7 @@ class ClerkStatementLog(models.Model):
 
     @api.model
     def _batch_size(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
-        return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
+        return batch_size(self.env, BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE)
 
     @api.model
     def _run(self, today=None, companies=None):
