@@ -189,8 +189,30 @@ class ClerkStatementReport(models.AbstractModel):
 
     # ------------------------------------------------------------------- PDF
     @api.model
+    def _bank_account(self, company, currency):
+        """The company's bank account to pay into for ``currency``: one in that currency (or in none) first, trusted
+        ones first, as Odoo picks the recipient bank of an invoice."""
+        banks = company.partner_id.bank_ids.filtered(lambda bank: not bank.company_id or bank.company_id == company)
+        return banks.sorted(lambda bank: (bank.currency_id.name not in (currency, False) if currency else False,
+                                          not bank.allow_out_payment, bank.sequence, bank.id))[:1]
+
+    @api.model
+    def _payment_reference(self, partner):
+        return statement.payment_reference(partner.ref, partner.id, prefix=self.env._("CUST"))
+
+    @api.model
+    def _invoice_address(self, partner):
+        return partner.browse(partner.address_get(["invoice"])["invoice"])
+
+    @api.model
     def _report_values(self, docs, records):
-        """Values of the QWeb statement: one dict per statement (record, partner, company, period, figures)."""
+        """Values of the QWeb statement: one dict per statement (record, partner, company, period, figures), with
+        the customer's invoicing address, the payment reference and the bank account of each currency."""
+        for doc in docs:
+            doc["invoice_address"] = self._invoice_address(doc["partner"])
+            doc["payment_reference"] = self._payment_reference(doc["partner"])
+            doc["banks"] = {cs.currency: self._bank_account(doc["company"], cs.currency) for cs in doc["statements"]}
+            doc["pay_by"] = {cs.currency: statement.pay_by(cs, doc["date_to"]) for cs in doc["statements"]}
         return {
             "doc_ids": records.ids,
             "doc_model": records._name,
