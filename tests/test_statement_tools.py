@@ -146,6 +146,11 @@ def test_amount_due_overdue_and_pay_by(st):
     # a credit balance: nothing to pay
     [credit] = st.build({"EUR": -25.0}, [], [st.OpenItem("EUR", date(2026, 1, 5), "P", None, -25.0, -25.0)], as_of)
     assert credit.amount_due == 0.0 and st.pay_by(credit, as_of) is None
+    assert credit.overdue == 0.0  # a credit 85 days old is not overdue
+    # 30 overdue, but a credit note not yet due brings the balance to 20: overdue at most what is due
+    [covered] = st.build({"EUR": 20.0}, [], [items[2], st.OpenItem("EUR", date(2026, 3, 30), "R", date(2026, 4, 29),
+                                                                   -10.0, -10.0)], as_of)
+    assert (covered.amount_due, covered.overdue) == (20.0, 20.0)
 
 
 def test_payment_reference(st):

@@ -115,8 +115,15 @@ class TestStatementFigures(StatementCommon):
     def test_xlsx_export(self):
         buffer = io.BytesIO()
         counts = self.Report.with_user(self.clerk).export_xlsx(buffer, self.company, self.customer, *MARCH)
-        self.assertEqual(counts, {"Statement": 4 + 2 + 1 + 2, "Open Items": 4})
+        self.assertEqual(counts, {"Summary": 2, "Statement": 4 + 2 + 1 + 2, "Open Items": 4})
         book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+        header, *summary = book["Summary"].iter_rows(min_row=3, values_only=True)
+        summary = {row[header.index("Currency")]: dict(zip(header, row, strict=True)) for row in summary}
+        self.assertEqual((summary["USD"]["Opening Balance"], summary["USD"]["Closing Balance"],
+                          summary["USD"]["Amount Due"]), (600.0, 470.0, 470.0))
+        self.assertEqual(summary["EUR"]["Closing Balance"], 100.0)
+        self.assertEqual(summary["USD"]["Payment Reference"], f"CUST/{self.customer.id}")
+        self.assertEqual(summary["USD"]["Customer"], self.customer.display_name)
         rows = list(book["Statement"].iter_rows(min_row=4, values_only=True))
         closing = [row for row in rows if row[3] == "Closing Balance"]
         self.assertEqual(sorted((row[1], row[9]) for row in closing), [("EUR", 100.0), ("USD", 470.0)])

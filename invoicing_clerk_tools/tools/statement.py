@@ -51,8 +51,9 @@ class CurrencyStatement:
 
     @property
     def overdue(self):
-        """What is past due at the end of the period (every bucket but *current*)."""
-        return round(self.total_open - self.buckets["current"], 6)
+        """What is past due at the end of the period (every bucket but *current*), at most the amount due (an open
+        credit note or payment not yet due is the customer's to deduct)."""
+        return max(min(round(self.total_open - self.buckets["current"], 6), self.amount_due), 0.0)
 
     @property
     def next_due_date(self):
