@@ -123,3 +123,37 @@ def test_empty(st):
     assert st.build({"EUR": 0.004}, [], [], date(2026, 1, 31)) == []  # below the currency's precision
     [statement] = st.build({"EUR": 10.0}, [], [], date(2026, 1, 31))
     assert not statement.is_empty() and not st.is_empty([statement])
+
+
+def test_amount_due_overdue_and_pay_by(st):
+    as_of = date(2026, 3, 31)
+    items = [
+        st.OpenItem("EUR", date(2026, 3, 20), "A", date(2026, 4, 19), 100.0, 100.0),  # not due: current
+        st.OpenItem("EUR", date(2026, 3, 25), "B", date(2026, 4, 10), 40.0, 40.0),    # not due, due first
+        st.OpenItem("EUR", date(2026, 2, 1), "C", date(2026, 3, 3), 50.0, 30.0),      # 28 days overdue
+    ]
+    [statement] = st.build({"EUR": 30.0}, [st.Movement("EUR", date(2026, 3, 20), "invoice", "A", "", 100.0),
+                                           st.Movement("EUR", date(2026, 3, 25), "invoice", "B", "", 40.0)],
+                           items, as_of)
+    assert statement.closing == statement.amount_due == 170.0
+    assert statement.overdue == 30.0
+    assert statement.next_due_date == date(2026, 4, 10)
+    assert {aged.item.number: aged.days for aged in statement.open_items} == {"A": 0, "B": 0, "C": 28}
+    assert st.pay_by(statement, as_of) == as_of  # something overdue: pay at once
+    # nothing overdue: pay by the next due date
+    [not_due] = st.build({"EUR": 140.0}, [], items[:2], as_of)
+    assert not_due.overdue == 0.0 and st.pay_by(not_due, as_of) == date(2026, 4, 10)
+    # a credit balance: nothing to pay
+    [credit] = st.build({"EUR": -25.0}, [], [st.OpenItem("EUR", date(2026, 1, 5), "P", None, -25.0, -25.0)], as_of)
+    assert credit.amount_due == 0.0 and st.pay_by(credit, as_of) is None
+    assert credit.overdue == 0.0  # a credit 85 days old is not overdue
+    # 30 overdue, but a credit note not yet due brings the balance to 20: overdue at most what is due
+    [covered] = st.build({"EUR": 20.0}, [], [items[2], st.OpenItem("EUR", date(2026, 3, 30), "R", date(2026, 4, 29),
+                                                                   -10.0, -10.0)], as_of)
+    assert (covered.amount_due, covered.overdue) == (20.0, 20.0)
+
+
+def test_payment_reference(st):
+    assert st.payment_reference("ACME-7", 42) == "CUST/ACME-7"
+    assert st.payment_reference(False, 42) == "CUST/42"
+    assert st.payment_reference("  ", 42) == "CUST/42"

@@ -1,11 +1,29 @@
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from ..tools import aging, statement, xlsx
 
+SUMMARY_COLUMNS = (
+    xlsx.Column("Customer", "text", 30),
+    xlsx.Column("Invoicing Address", "text", 40),
+    xlsx.Column("Currency", "text", 8),
+    xlsx.Column("Statement Date", "date", 12),
+    xlsx.Column("From", "date", 12),
+    xlsx.Column("To", "date", 12),
+    xlsx.Column("Opening Balance", "money", 14),
+    xlsx.Column("Debit", "money", 14),
+    xlsx.Column("Credit", "money", 14),
+    xlsx.Column("Closing Balance", "money", 14),
+    xlsx.Column("Amount Due", "money", 14),
+    xlsx.Column("Overdue", "money", 14),
+    xlsx.Column("Pay By", "date", 12),
+    xlsx.Column("Payment Reference", "text", 16),
+    xlsx.Column("Bank Account", "text", 26),
+    *(xlsx.Column(title, "money", 12) for _key, title, _low, _high in aging.BUCKETS),
+)
 STATEMENT_COLUMNS = (
     xlsx.Column("Customer", "text", 30),
     xlsx.Column("Currency", "text", 8),
@@ -152,14 +170,30 @@ class ClerkStatementReport(models.AbstractModel):
     # ------------------------------------------------------------------ XLSX
     @api.model
     def export_xlsx(self, target, company, partners, date_from, date_to):
-        """Write the statements of ``partners`` to ``target``: sheets Statement and Open Items. Returns row counts."""
+        """Write the statements of ``partners`` to ``target``: sheets Summary (balances, amount due, how to pay,
+        aging), Statement (movements with running balance) and Open Items. Returns row counts."""
         self.env["account.move.line"].check_access("read")
         statements = self._statements(company, partners, date_from, date_to)
-        names = dict(zip(partners.commercial_partner_id.ids, partners.commercial_partner_id.mapped("display_name"),
-                         strict=True))
+        customers = partners.commercial_partner_id
+        names = dict(zip(customers.ids, customers.mapped("display_name"), strict=True))
+        today = fields.Date.context_today(self)
+        addresses = {partner.id: ", ".join(filter(None, self._invoice_address(partner)._display_address(
+            without_company=True).splitlines())) for partner in customers}
+        references = {partner.id: self._payment_reference(partner) for partner in customers}
+        banks = {}
         labels = self._kind_labels()
         title = self.env._("%(company)s: statements of account from %(start)s to %(end)s", company=company.name,
                            start=date_from.isoformat(), end=date_to.isoformat())
+
+        def summary_rows():
+            for partner_id, currency_statements in statements.items():
+                for cs in currency_statements:
+                    if cs.currency not in banks:
+                        banks[cs.currency] = self._bank_account(company, cs.currency).display_name or None
+                    yield (names[partner_id], addresses[partner_id], cs.currency, today, date_from, date_to,
+                           cs.opening, cs.total_debit, cs.total_credit, cs.closing, cs.amount_due, cs.overdue,
+                           statement.pay_by(cs, today), references[partner_id], banks[cs.currency],
+                           *(cs.buckets[key] for key in aging.BUCKET_KEYS))
 
         def statement_rows():
             for partner_id, currency_statements in statements.items():
@@ -183,14 +217,37 @@ class ClerkStatementReport(models.AbstractModel):
                                item.amount, item.amount_residual, *buckets)
 
         return xlsx.export(target, [
+            (self.env._("Summary"), SUMMARY_COLUMNS, summary_rows(), title),
             (self.env._("Statement"), STATEMENT_COLUMNS, statement_rows(), title),
             (self.env._("Open Items"), OPEN_COLUMNS, open_rows(), title),
         ])
 
     # ------------------------------------------------------------------- PDF
     @api.model
+    def _bank_account(self, company, currency):
+        """The company's bank account to pay into for ``currency``: one in that currency (or in none) first, trusted
+        ones first, as Odoo picks the recipient bank of an invoice."""
+        banks = company.partner_id.bank_ids.filtered(lambda bank: not bank.company_id or bank.company_id == company)
+        return banks.sorted(lambda bank: (bank.currency_id.name not in (currency, False) if currency else False,
+                                          not bank.allow_out_payment, bank.sequence, bank.id))[:1]
+
+    @api.model
+    def _payment_reference(self, partner):
+        return statement.payment_reference(partner.ref, partner.id, prefix=self.env._("CUST"))
+
+    @api.model
+    def _invoice_address(self, partner):
+        return partner.browse(partner.address_get(["invoice"])["invoice"])
+
+    @api.model
     def _report_values(self, docs, records):
-        """Values of the QWeb statement: one dict per statement (record, partner, company, period, figures)."""
+        """Values of the QWeb statement: one dict per statement (record, partner, company, period, figures), with
+        the customer's invoicing address, the payment reference and the bank account of each currency."""
+        for doc in docs:
+            doc["invoice_address"] = self._invoice_address(doc["partner"])
+            doc["payment_reference"] = self._payment_reference(doc["partner"])
+            doc["banks"] = {cs.currency: self._bank_account(doc["company"], cs.currency) for cs in doc["statements"]}
+            doc["pay_by"] = {cs.currency: statement.pay_by(cs, doc["date_to"]) for cs in doc["statements"]}
         return {
             "doc_ids": records.ids,
             "doc_model": records._name,

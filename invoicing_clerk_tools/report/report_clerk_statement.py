@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ReportClerkStatement(models.AbstractModel):
@@ -11,8 +11,9 @@ class ReportClerkStatement(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         logs = self.env["clerk.statement.log"].browse(docids)
         figures = logs._statements()
+        today = fields.Date.context_today(self)
         docs = [{
             "record": log, "partner": log.partner_id, "company": log.company_id, "date_from": log.date_from,
-            "date_to": log.date_to, "statements": figures[log.id],
+            "date_to": log.date_to, "statement_date": today, "statements": figures[log.id],
         } for log in logs]
         return self.env["clerk.statement.report"]._report_values(docs, logs)

@@ -1,11 +1,15 @@
 import io
+import json
+import re
 from datetime import date
+from urllib.parse import urlencode
 
 import openpyxl
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase
 from odoo.tools import mute_logger
 
 from .common import ClerkCommon
@@ -111,8 +115,15 @@ class TestStatementFigures(StatementCommon):
     def test_xlsx_export(self):
         buffer = io.BytesIO()
         counts = self.Report.with_user(self.clerk).export_xlsx(buffer, self.company, self.customer, *MARCH)
-        self.assertEqual(counts, {"Statement": 4 + 2 + 1 + 2, "Open Items": 4})
+        self.assertEqual(counts, {"Summary": 2, "Statement": 4 + 2 + 1 + 2, "Open Items": 4})
         book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+        header, *summary = book["Summary"].iter_rows(min_row=3, values_only=True)
+        summary = {row[header.index("Currency")]: dict(zip(header, row, strict=True)) for row in summary}
+        self.assertEqual((summary["USD"]["Opening Balance"], summary["USD"]["Closing Balance"],
+                          summary["USD"]["Amount Due"]), (600.0, 470.0, 470.0))
+        self.assertEqual(summary["EUR"]["Closing Balance"], 100.0)
+        self.assertEqual(summary["USD"]["Payment Reference"], f"CUST/{self.customer.id}")
+        self.assertEqual(summary["USD"]["Customer"], self.customer.display_name)
         rows = list(book["Statement"].iter_rows(min_row=4, values_only=True))
         closing = [row for row in rows if row[3] == "Closing Balance"]
         self.assertEqual(sorted((row[1], row[9]) for row in closing), [("EUR", 100.0), ("USD", 470.0)])
@@ -288,3 +299,86 @@ class TestStatementMultiCompany(StatementCommon):
         self.assertNotIn("140.00", html_a + html_b)
         # a clerk of the first company does not see the other company's statements
         self.assertFalse(self.Log.with_user(self.clerk).search([("id", "=", log_b.id)]))
+
+
+class TestStatementPrintedFromTheBrowser(HttpCase, StatementCommon):
+    """*Print PDF* as the web client does it: the report action the button returns, then the report route."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.ref = "STC-9"
+        cls.inv_old = cls.make_invoice(partner=cls.customer, amount=1000.0, invoice_date="2025-02-10",
+                                       due_date="2025-03-12", post=True)
+        cls.pay(cls.inv_old, 400.0, "2025-02-20")
+        cls.inv_new = cls.make_invoice(partner=cls.customer, amount=250.0, invoice_date="2025-03-03",
+                                       due_date="2025-04-02", post=True)
+        cls.pay(cls.inv_old, 100.0, "2025-03-20")
+        cls.other = cls.env["res.partner"].create({"name": "Other Buyer Ltd", "is_company": True})
+        cls.make_invoice(partner=cls.other, amount=77.0, invoice_date="2025-03-05", due_date="2025-03-05", post=True)
+        cls.bank = cls.env["res.partner.bank"].create({
+            "acc_number": "BE71 0961 2345 6769", "partner_id": cls.company.partner_id.id,
+            "allow_out_payment": True})
+
+    @staticmethod
+    def browser_url(action, converter="pdf"):
+        """The URL the web client builds for a report action (web/static/src/webclient/actions/reports/utils.js)."""
+        url = f"/report/{converter}/{action['report_name']}"
+        if action.get("data"):
+            return url + "?" + urlencode({"options": json.dumps(action["data"]),
+                                          "context": json.dumps(action.get("context") or {}, default=str)})
+        if (action.get("context") or {}).get("active_ids"):
+            url += "/" + ",".join(map(str, action["context"]["active_ids"]))
+        return url
+
+    def fetch(self, action):
+        self.assertEqual(action["type"], "ir.actions.report")
+        response = self.url_open(self.browser_url(action))
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        return response.text
+
+    @staticmethod
+    def page(html):
+        """The statement itself (without what differs between two documents: the title, the record's name)."""
+        return re.findall(r'<div class="page clerk_statement">.*?clerk_statement_end', html, re.S)
+
+    def assert_statement(self, html):
+        self.assertIn("Statement of Account", html)
+        self.assertIn(self.customer.name, html)
+        for text in ("600.00", "750.00",  # opening, closing (and amount due)
+                     self.inv_old.name, self.inv_new.name, "500.00",  # open items, the old one 19 days overdue
+                     "CUST/STC-9", "BE71 0961 2345 6769", "upon receipt"):
+            self.assertIn(text, html)
+        self.assertRegex(html, r">\s*19\s*<")  # days overdue of the old invoice on 31 March
+        self.assertNotIn(self.other.name, html)
+
+    def test_print_pdf_from_wizard_customer_selection_and_log(self):
+        self.authenticate(self.clerk.login, self.clerk.login)
+        Wizard = self.env["clerk.statement.wizard"].with_user(self.clerk)
+        # from a customer: the wizard with its default period (last month), then March
+        wizard = Wizard.with_context(self.customer.action_clerk_statement_wizard()["context"]).create({})
+        self.assertEqual(wizard.partner_ids, self.customer)
+        self.assertIn(self.customer.name, self.fetch(wizard.action_print()))
+        wizard.write({"date_from": MARCH[0], "date_to": MARCH[1]})
+        action = wizard.action_print()
+        self.assertFalse(self.browser_url(action).split("?")[0].endswith(str(self.customer.id)))  # no ids in it
+        from_wizard = self.fetch(action)
+        self.assert_statement(from_wizard)
+        # an action made before the customers were put in ``data``: the ids are in its context only
+        del action["data"]["partner_ids"]
+        self.assert_statement(self.fetch(action))
+        # from a selection of customers: one statement each
+        selection = Wizard.with_context(active_model="res.partner", active_ids=(self.customer | self.other).ids,
+                                        default_partner_ids=(self.customer | self.other).ids).create(
+            {"date_from": MARCH[0], "date_to": MARCH[1]})
+        both = self.fetch(selection.action_print())
+        self.assertIn(self.customer.name, both)
+        self.assertIn(self.other.name, both)
+        self.assertEqual(len(self.page(both)), 2)
+        # from the statement log: the same statement
+        log = self.Log._ensure(self.company, self.customer, *MARCH)
+        report = self.env.ref("invoicing_clerk_tools.action_report_clerk_statement").with_user(self.clerk)
+        from_log = self.fetch(report.report_action(log))
+        self.assert_statement(from_log)
+        self.assertEqual(self.page(from_log), self.page(from_wizard))
+        self.assertEqual(len(self.page(from_log)), 1)

@@ -50,6 +50,23 @@ class CurrencyStatement:
         self.total_open = total_open
 
     @property
+    def overdue(self):
+        """What is past due at the end of the period (every bucket but *current*), at most the amount due (an open
+        credit note or payment not yet due is the customer's to deduct)."""
+        return max(min(round(self.total_open - self.buckets["current"], 6), self.amount_due), 0.0)
+
+    @property
+    def next_due_date(self):
+        """The earliest due date of what is owed and not yet due (None when nothing is)."""
+        return min((aged.item.due_date or aged.item.date for aged in self.open_items
+                    if aged.bucket == "current" and aged.item.amount_residual > 0), default=None)
+
+    @property
+    def amount_due(self):
+        """What the customer is asked to pay: the closing balance when it is owed, else nothing."""
+        return self.closing if self.closing > 0 else 0.0
+
+    @property
     def total_debit(self):
         return sum(line.debit for line in self.lines)
 
@@ -138,6 +155,21 @@ def build(openings, movements, open_items, as_of, digits=None):
         total_open = round(sum(buckets.values()), places)
         statements.append(CurrencyStatement(currency, opening, lines, balance, aged, buckets, total_open))
     return statements
+
+
+def pay_by(statement, as_of):
+    """The date by which ``statement``'s amount due is to be paid: ``as_of`` (at once) when something is overdue,
+    else the next due date; None when nothing is owed."""
+    if statement.amount_due <= 0:
+        return None
+    if statement.overdue > 0:
+        return as_of
+    return statement.next_due_date or as_of
+
+
+def payment_reference(partner_ref, partner_id, prefix="CUST"):
+    """The customer's payment reference, as Odoo builds it for customer-based references: ``CUST/<ref or id>``."""
+    return f"{prefix}/{(partner_ref or '').strip() or partner_id}"
 
 
 def is_empty(statements) -> bool:

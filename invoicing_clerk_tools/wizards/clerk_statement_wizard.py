@@ -43,9 +43,11 @@ class ClerkStatementWizard(models.TransientModel):
     def action_print(self):
         self.ensure_one()
         self._check_clerk()
+        partners = self.partner_ids.commercial_partner_id
+        # the customers go in ``data``: the web client drops the document ids of a report called with data
         return self.env.ref("invoicing_clerk_tools.action_report_clerk_statement_partner").report_action(
-            self.partner_ids.commercial_partner_id,
-            data={"date_from": str(self.date_from), "date_to": str(self.date_to), "company_id": self.company_id.id})
+            partners, data={"date_from": str(self.date_from), "date_to": str(self.date_to),
+                            "company_id": self.company_id.id, "partner_ids": partners.ids})
 
     def action_export_xlsx(self):
         self.ensure_one()
