@@ -29,8 +29,9 @@ class ClerkHistoryMixin(models.AbstractModel):
 
     def _history_refusal(self, what):
         names = ", ".join(self[:3].sudo().mapped("display_name")) + (", …" if len(self) > 3 else "")
-        message = self.env._("%(model)s %(names)s: this is history, it %(what)s.", model=self._description,
-                             names=names, what=what)
+        model = self.env["ir.model"]._get(self._name).name  # the model's name in the user's language
+        message = self.env._("%(model)s %(names)s: this is history, it %(what)s.", model=model, names=names,
+                             what=what)
         hint = self._history_hint()
         return f"{message} {hint}" if hint else message
 

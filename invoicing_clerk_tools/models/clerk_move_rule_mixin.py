@@ -92,8 +92,9 @@ class ClerkMoveRuleMixin(models.AbstractModel):
     def _check_configuration(self):
         for rule in self:
             if problems := rule._configuration_problems():
-                raise ValidationError(self.env._("%(kind)s %(rule)s: %(problems)s", kind=self._description,
-                                                 rule=rule.name, problems=" ".join(problems)))
+                kind = self.env["ir.model"]._get(self._name).name  # the model's name in the user's language
+                raise ValidationError(self.env._("%(kind)s %(rule)s: %(problems)s", kind=kind, rule=rule.name,
+                                                 problems=" ".join(problems)))
 
     @api.model
     def _domain_eval_context(self):

@@ -90,11 +90,7 @@ class ClerkStatementLog(models.Model):
     @api.model
     def _ensure(self, company, partners, date_from, date_to, origin="manual", include_empty=False):
         """The logs of ``partners`` for the period, created where missing (safe against a concurrent run)."""
-        try:
-            statement.check_period(date_from, date_to)
-        except ValueError as error:
-            raise UserError(self.env._("Statement period: %(error)s. Choose a start date on or before the end date.",
-                                       error=error)) from error
+        self.env["clerk.statement.report"]._check_period(date_from, date_to)
         partners = partners.commercial_partner_id
         domain = [("company_id", "=", company.id), ("partner_id", "in", partners.ids),
                   ("date_from", "=", date_from), ("date_to", "=", date_to)]

@@ -3,49 +3,54 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import LazyTranslate
 
 from ..tools import aging, statement, xlsx
 
+_lt = LazyTranslate(__name__)
+
 SUMMARY_COLUMNS = (
-    xlsx.Column("Customer", "text", 30),
-    xlsx.Column("Invoicing Address", "text", 40),
-    xlsx.Column("Currency", "text", 8),
-    xlsx.Column("Statement Date", "date", 12),
-    xlsx.Column("From", "date", 12),
-    xlsx.Column("To", "date", 12),
-    xlsx.Column("Opening Balance", "money", 14),
-    xlsx.Column("Debit", "money", 14),
-    xlsx.Column("Credit", "money", 14),
-    xlsx.Column("Closing Balance", "money", 14),
-    xlsx.Column("Amount Due", "money", 14),
-    xlsx.Column("Overdue", "money", 14),
-    xlsx.Column("Pay By", "date", 12),
-    xlsx.Column("Payment Reference", "text", 16),
-    xlsx.Column("Bank Account", "text", 26),
-    *(xlsx.Column(title, "money", 12) for _key, title, _low, _high in aging.BUCKETS),
+    xlsx.Column(_lt("Customer"), "text", 30),
+    xlsx.Column(_lt("Invoicing Address"), "text", 40),
+    xlsx.Column(_lt("Currency"), "text", 8),
+    xlsx.Column(_lt("Statement Date"), "date", 12),
+    xlsx.Column(_lt("From"), "date", 12),
+    xlsx.Column(_lt("To"), "date", 12),
+    xlsx.Column(_lt("Opening Balance"), "money", 14),
+    xlsx.Column(_lt("Debit"), "money", 14),
+    xlsx.Column(_lt("Credit"), "money", 14),
+    xlsx.Column(_lt("Closing Balance"), "money", 14),
+    xlsx.Column(_lt("Amount Due"), "money", 14),
+    xlsx.Column(_lt("Overdue"), "money", 14),
+    xlsx.Column(_lt("Pay By"), "date", 12),
+    xlsx.Column(_lt("Payment Reference"), "text", 16),
+    xlsx.Column(_lt("Bank Account"), "text", 26),
+    *(xlsx.Column(_lt("Current") if key == "current" else title, "money", 12)
+      for key, title, _low, _high in aging.BUCKETS),
 )
 STATEMENT_COLUMNS = (
-    xlsx.Column("Customer", "text", 30),
-    xlsx.Column("Currency", "text", 8),
-    xlsx.Column("Date", "date", 12),
-    xlsx.Column("Type", "text", 14),
-    xlsx.Column("Number", "text", 20),
-    xlsx.Column("Reference", "text", 20),
-    xlsx.Column("Due Date", "date", 12),
-    xlsx.Column("Debit", "money", 14),
-    xlsx.Column("Credit", "money", 14),
-    xlsx.Column("Balance", "money", 14),
+    xlsx.Column(_lt("Customer"), "text", 30),
+    xlsx.Column(_lt("Currency"), "text", 8),
+    xlsx.Column(_lt("Date"), "date", 12),
+    xlsx.Column(_lt("Type"), "text", 14),
+    xlsx.Column(_lt("Number"), "text", 20),
+    xlsx.Column(_lt("Reference"), "text", 20),
+    xlsx.Column(_lt("Due Date"), "date", 12),
+    xlsx.Column(_lt("Debit"), "money", 14),
+    xlsx.Column(_lt("Credit"), "money", 14),
+    xlsx.Column(_lt("Balance"), "money", 14),
 )
 OPEN_COLUMNS = (
-    xlsx.Column("Customer", "text", 30),
-    xlsx.Column("Currency", "text", 8),
-    xlsx.Column("Number", "text", 20),
-    xlsx.Column("Date", "date", 12),
-    xlsx.Column("Due Date", "date", 12),
-    xlsx.Column("Days Overdue", "int", 9),
-    xlsx.Column("Amount", "money", 14),
-    xlsx.Column("Open", "money", 14),
-    *(xlsx.Column(title, "money", 12) for _key, title, _low, _high in aging.BUCKETS),
+    xlsx.Column(_lt("Customer"), "text", 30),
+    xlsx.Column(_lt("Currency"), "text", 8),
+    xlsx.Column(_lt("Number"), "text", 20),
+    xlsx.Column(_lt("Date"), "date", 12),
+    xlsx.Column(_lt("Due Date"), "date", 12),
+    xlsx.Column(_lt("Days Overdue"), "int", 9),
+    xlsx.Column(_lt("Amount"), "money", 14),
+    xlsx.Column(_lt("Open"), "money", 14),
+    *(xlsx.Column(_lt("Current") if key == "current" else title, "money", 12)
+      for key, title, _low, _high in aging.BUCKETS),
 )
 
 
@@ -62,6 +67,20 @@ class ClerkStatementReport(models.AbstractModel):
 
     _name = "clerk.statement.report"
     _description = "Customer Statement of Account"
+
+    @api.model
+    def _check_period(self, date_from, date_to):
+        """Refuse a period without both ends or ending before it starts, in the user's language."""
+        try:
+            statement.check_period(date_from, date_to)
+        except ValueError as error:
+            if not date_from or not date_to:
+                message = self.env._("Statement period: choose a start date and an end date.")
+            else:
+                message = self.env._(
+                    "Statement period: it starts on %(start)s, after it ends on %(end)s. "
+                    "Choose a start date on or before the end date.", start=date_from, end=date_to)
+            raise UserError(message) from error
 
     @api.model
     def _base_domain(self, company, partner_ids):
@@ -94,11 +113,7 @@ class ClerkStatementReport(models.AbstractModel):
         Five queries whatever the number of customers and items (plus the
         prefetch of the documents and currencies involved).
         """
-        try:
-            statement.check_period(date_from, date_to)
-        except ValueError as error:
-            raise UserError(self.env._("Statement period: %(error)s. Choose a start date on or before the end date.",
-                                       error=error)) from error
+        self._check_period(date_from, date_to)
         Line = self.env["account.move.line"]
         partner_ids = partners.commercial_partner_id.ids
         base = self._base_domain(company, partner_ids)
@@ -220,7 +235,7 @@ class ClerkStatementReport(models.AbstractModel):
             (self.env._("Summary"), SUMMARY_COLUMNS, summary_rows(), title),
             (self.env._("Statement"), STATEMENT_COLUMNS, statement_rows(), title),
             (self.env._("Open Items"), OPEN_COLUMNS, open_rows(), title),
-        ])
+        ], translate=self.env._)
 
     # ------------------------------------------------------------------- PDF
     @api.model
@@ -253,7 +268,6 @@ class ClerkStatementReport(models.AbstractModel):
             "doc_model": records._name,
             "docs": records,
             "statement_docs": docs,
-            "kind_labels": self._kind_labels(),
             "buckets": [(key, title) for key, title, _low, _high in aging.BUCKETS],
             "currencies": {currency.name: currency for currency in self.env["res.currency"].with_context(
                 active_test=False).search([("name", "in", list({cs.currency for doc in docs

@@ -1,20 +1,23 @@
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from ..tools import aging, xlsx
 
+_lt = LazyTranslate(__name__)
+
 AGING_COLUMNS = (
-    xlsx.Column("Company", "text", 20),
-    xlsx.Column("Customer", "text", 30),
-    xlsx.Column("Number", "text", 18),
-    xlsx.Column("Type", "text", 12),
-    xlsx.Column("Invoice Date", "date", 12),
-    xlsx.Column("Due Date", "date", 12),
-    xlsx.Column("Days Overdue", "int", 9),
-    xlsx.Column("Currency", "text", 8),
-    xlsx.Column("Due (Invoice Currency)", "money", 16),
-    xlsx.Column("Due (Company Currency)", "money", 16),
-    *(xlsx.Column(title, "money", 14) for _key, title, _low, _high in aging.BUCKETS),
+    xlsx.Column(_lt("Company"), "text", 20),
+    xlsx.Column(_lt("Customer"), "text", 30),
+    xlsx.Column(_lt("Number"), "text", 18),
+    xlsx.Column(_lt("Type"), "text", 12),
+    xlsx.Column(_lt("Invoice Date"), "date", 12),
+    xlsx.Column(_lt("Due Date"), "date", 12),
+    xlsx.Column(_lt("Days Overdue"), "int", 9),
+    xlsx.Column(_lt("Currency"), "text", 8),
+    xlsx.Column(_lt("Due (Invoice Currency)"), "money", 16),
+    xlsx.Column(_lt("Due (Company Currency)"), "money", 16),
+    *(xlsx.Column(_lt("Current") if key == "current" else title, "money", 14)
+      for key, title, _low, _high in aging.BUCKETS),
 )
 
 
@@ -85,5 +88,6 @@ class ClerkAgingReport(models.AbstractModel):
         """Write the aging workbook to ``target`` (a path or a binary file); returns the row count."""
         self.env["account.move"].check_access("read")
         title = self.env._("Aged open customer invoices as of %s", as_of.isoformat())
-        counts = xlsx.export(target, [(self.env._("Aging"), AGING_COLUMNS, self._rows(as_of), title)])
+        counts = xlsx.export(target, [(self.env._("Aging"), AGING_COLUMNS, self._rows(as_of), title)],
+                              translate=self.env._)
         return sum(counts.values())

@@ -1,64 +1,67 @@
 from datetime import datetime, time
 
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from ..tools import xlsx
 
+_lt = LazyTranslate(__name__)
+
 REQUEST_COLUMNS = (
-    xlsx.Column("Company", "text", 18),
-    xlsx.Column("Document", "text", 20),
-    xlsx.Column("Partner", "text", 26),
-    xlsx.Column("Level", "text", 24),
-    xlsx.Column("Sequence", "int", 8),
-    xlsx.Column("Status", "text", 14),
-    xlsx.Column("Current Round", "bool", 8),
-    xlsx.Column("Requested By", "text", 18),
-    xlsx.Column("Sent On", "datetime", 17),
-    xlsx.Column("Asked On", "datetime", 17),
-    xlsx.Column("Approvers", "text", 30),
-    xlsx.Column("Approvals Needed", "int", 9),
-    xlsx.Column("Approvals Given", "int", 9),
-    xlsx.Column("Decided On", "datetime", 17),
-    xlsx.Column("Voided By", "text", 18),
-    xlsx.Column("Voided On", "datetime", 17),
-    xlsx.Column("Why Voided", "text", 50),
+    xlsx.Column(_lt("Company"), "text", 18),
+    xlsx.Column(_lt("Document"), "text", 20),
+    xlsx.Column(_lt("Partner"), "text", 26),
+    xlsx.Column(_lt("Level"), "text", 24),
+    xlsx.Column(_lt("Sequence"), "int", 8),
+    xlsx.Column(_lt("Status"), "text", 14),
+    xlsx.Column(_lt("Current Round"), "bool", 8),
+    xlsx.Column(_lt("Requested By"), "text", 18),
+    xlsx.Column(_lt("Sent On"), "datetime", 17),
+    xlsx.Column(_lt("Asked On"), "datetime", 17),
+    xlsx.Column(_lt("Approvers"), "text", 30),
+    xlsx.Column(_lt("Approvals Needed"), "int", 9),
+    xlsx.Column(_lt("Approvals Given"), "int", 9),
+    xlsx.Column(_lt("Decided On"), "datetime", 17),
+    xlsx.Column(_lt("Voided By"), "text", 18),
+    xlsx.Column(_lt("Voided On"), "datetime", 17),
+    xlsx.Column(_lt("Why Voided"), "text", 50),
 )
 DECISION_COLUMNS = (
-    xlsx.Column("Company", "text", 18),
-    xlsx.Column("Document", "text", 20),
-    xlsx.Column("Level", "text", 24),
-    xlsx.Column("Decision", "text", 12),
-    xlsx.Column("Decided By", "text", 18),
-    xlsx.Column("For Approver", "text", 18),
-    xlsx.Column("By Substitute", "bool", 8),
-    xlsx.Column("Date", "datetime", 17),
-    xlsx.Column("Comment", "text", 50),
+    xlsx.Column(_lt("Company"), "text", 18),
+    xlsx.Column(_lt("Document"), "text", 20),
+    xlsx.Column(_lt("Level"), "text", 24),
+    xlsx.Column(_lt("Decision"), "text", 12),
+    xlsx.Column(_lt("Decided By"), "text", 18),
+    xlsx.Column(_lt("For Approver"), "text", 18),
+    xlsx.Column(_lt("By Substitute"), "bool", 8),
+    xlsx.Column(_lt("Date"), "datetime", 17),
+    xlsx.Column(_lt("Comment"), "text", 50),
 )
 FOLLOWUP_COLUMNS = (
-    xlsx.Column("Company", "text", 18),
-    xlsx.Column("Document", "text", 20),
-    xlsx.Column("Level", "text", 24),
-    xlsx.Column("Kind", "text", 12),
-    xlsx.Column("Date", "datetime", 17),
-    xlsx.Column("Sent To", "text", 40),
+    xlsx.Column(_lt("Company"), "text", 18),
+    xlsx.Column(_lt("Document"), "text", 20),
+    xlsx.Column(_lt("Level"), "text", 24),
+    xlsx.Column(_lt("Kind"), "text", 12),
+    xlsx.Column(_lt("Date"), "datetime", 17),
+    xlsx.Column(_lt("Sent To"), "text", 40),
 )
 SUBSTITUTE_COLUMNS = (
-    xlsx.Column("Approver Away", "text", 20),
-    xlsx.Column("Substitute", "text", 20),
-    xlsx.Column("From", "date", 12),
-    xlsx.Column("To", "date", 12),
-    xlsx.Column("Ended On", "date", 12),
-    xlsx.Column("Note", "text", 30),
-    xlsx.Column("Recorded By", "text", 20),
-    xlsx.Column("Recorded On", "datetime", 17),
+    xlsx.Column(_lt("Approver Away"), "text", 20),
+    xlsx.Column(_lt("Substitute"), "text", 20),
+    xlsx.Column(_lt("From"), "date", 12),
+    xlsx.Column(_lt("To"), "date", 12),
+    xlsx.Column(_lt("Ended On"), "date", 12),
+    xlsx.Column(_lt("Note"), "text", 30),
+    xlsx.Column(_lt("Recorded By"), "text", 20),
+    xlsx.Column(_lt("Recorded On"), "datetime", 17),
 )
 OVERRIDE_COLUMNS = (
-    xlsx.Column("Company", "text", 18),
-    xlsx.Column("Document", "text", 20),
-    xlsx.Column("Posted By", "text", 18),
-    xlsx.Column("Date", "datetime", 17),
-    xlsx.Column("Reason", "text", 40),
-    xlsx.Column("Outstanding When Posted", "text", 60),
+    xlsx.Column(_lt("Company"), "text", 18),
+    xlsx.Column(_lt("Document"), "text", 20),
+    xlsx.Column(_lt("Posted By"), "text", 18),
+    xlsx.Column(_lt("Date"), "datetime", 17),
+    xlsx.Column(_lt("Reason"), "text", 40),
+    xlsx.Column(_lt("Outstanding When Posted"), "text", 60),
 )
 
 
@@ -169,4 +172,4 @@ class ClerkApprovalHistoryReport(models.AbstractModel):
              _("Out-of-office substitutes %s", period)),
             (_("Emergency Postings"), OVERRIDE_COLUMNS, self._override_rows(date_from, date_to),
              _("Posted before ready (emergency override) %s", period)),
-        ])
+        ], translate=self.env._)

@@ -7,10 +7,13 @@ import tempfile
 import zipfile
 
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from ..tools import documents, xlsx
 from .clerk_discrepancy_report import DISCREPANCY_COLUMNS
 from .clerk_reminder_report import LOG_COLUMNS
+
+_lt = LazyTranslate(__name__)
 
 CHUNK = 200  # moves read per batch: memory stays flat whatever the selection
 
@@ -47,7 +50,7 @@ class ClerkAuditPackReport(models.AbstractModel):
                     self.env.invalidate_all(flush=False)
             archive.write(csv_path, "manifest.csv")
             xlsx_path = os.path.join(tmp, "manifest.xlsx")
-            xlsx.export(xlsx_path, self._sheets(move_ids, csv_path))
+            xlsx.export(xlsx_path, self._sheets(move_ids, csv_path), translate=self.env._)
             archive.write(xlsx_path, "manifest.xlsx")
         return stats
 
@@ -136,26 +139,26 @@ class ClerkAuditPackReport(models.AbstractModel):
     # ------------------------------------------------------------------ manifest XLSX
     def _sheets(self, move_ids, csv_path):
         sheets = [
-            ("Invoices", [
-                xlsx.Column("Number", "text", 22), xlsx.Column("Partner", "text", 30),
-                xlsx.Column("Invoice Date", "date", 12), xlsx.Column("Type", "text", 18),
-                xlsx.Column("Currency", "text", 8), xlsx.Column("Untaxed", "money", 14),
-                xlsx.Column("Tax", "money", 12), xlsx.Column("Total", "money", 14),
-                xlsx.Column("Amount Due", "money", 14), xlsx.Column("Status", "text", 12),
-                xlsx.Column("Payment", "text", 14),
+            (self.env._("Invoices"), [
+                xlsx.Column(_lt("Number"), "text", 22), xlsx.Column(_lt("Partner"), "text", 30),
+                xlsx.Column(_lt("Invoice Date"), "date", 12), xlsx.Column(_lt("Type"), "text", 18),
+                xlsx.Column(_lt("Currency"), "text", 8), xlsx.Column(_lt("Untaxed"), "money", 14),
+                xlsx.Column(_lt("Tax"), "money", 12), xlsx.Column(_lt("Total"), "money", 14),
+                xlsx.Column(_lt("Amount Due"), "money", 14), xlsx.Column(_lt("Status"), "text", 12),
+                xlsx.Column(_lt("Payment"), "text", 14),
             ], self._invoice_rows(move_ids), self.env._("Audit pack: invoices")),
-            ("Documents", [
-                xlsx.Column("Invoice", "text", 22), xlsx.Column("Kind", "text", 12),
-                xlsx.Column("Category", "text", 26), xlsx.Column("File", "text", 50),
-                xlsx.Column("Size (bytes)", "int", 12), xlsx.Column("SHA-256", "text", 66),
-                xlsx.Column("Version", "int", 8), xlsx.Column("Superseded", "text", 10),
-                xlsx.Column("Uploaded By", "text", 22), xlsx.Column("Uploaded On", "text", 20),
+            (self.env._("Documents"), [
+                xlsx.Column(_lt("Invoice"), "text", 22), xlsx.Column(_lt("Kind"), "text", 12),
+                xlsx.Column(_lt("Category"), "text", 26), xlsx.Column(_lt("File"), "text", 50),
+                xlsx.Column(_lt("Size (bytes)"), "int", 12), xlsx.Column(_lt("SHA-256"), "text", 66),
+                xlsx.Column(_lt("Version"), "int", 8), xlsx.Column(_lt("Superseded"), "text", 10),
+                xlsx.Column(_lt("Uploaded By"), "text", 22), xlsx.Column(_lt("Uploaded On"), "text", 20),
             ], self._document_rows(csv_path), self.env._("Audit pack: documents (checksums of the files in this ZIP)")),
-            ("Approvals", [
-                xlsx.Column("Invoice", "text", 22), xlsx.Column("Level", "text", 26),
-                xlsx.Column("Status", "text", 14), xlsx.Column("Approvers", "text", 30),
-                xlsx.Column("Requested By", "text", 20), xlsx.Column("Sent", "datetime", 18),
-                xlsx.Column("Decisions", "text", 60), xlsx.Column("Voided Because", "text", 40),
+            (self.env._("Approvals"), [
+                xlsx.Column(_lt("Invoice"), "text", 22), xlsx.Column(_lt("Level"), "text", 26),
+                xlsx.Column(_lt("Status"), "text", 14), xlsx.Column(_lt("Approvers"), "text", 30),
+                xlsx.Column(_lt("Requested By"), "text", 20), xlsx.Column(_lt("Sent"), "datetime", 18),
+                xlsx.Column(_lt("Decisions"), "text", 60), xlsx.Column(_lt("Voided Because"), "text", 40),
             ], self._approval_rows(move_ids), self.env._("Audit pack: approval history")),
         ]
         sheets.extend(self._extra_sheets(move_ids))
@@ -184,14 +187,15 @@ class ClerkAuditPackReport(models.AbstractModel):
                 yield values
             self.env.invalidate_all(flush=False)
 
-    @staticmethod
-    def _document_rows(csv_path):
+    def _document_rows(self, csv_path):
+        superseded = {"yes": self.env._(xlsx.YES), "no": self.env._(xlsx.NO)}
         with open(csv_path, newline="", encoding="utf-8") as csv_file:
             reader = csv.DictReader(csv_file)
             for row in reader:
                 yield [row["invoice"], row["kind"], row["category"], row["file"],
                        int(row["size"]) if row["size"] else None, row["sha256"],
-                       int(row["version"]) if row["version"] else None, row["superseded"], row["uploaded_by"],
+                       int(row["version"]) if row["version"] else None,
+                       superseded.get(row["superseded"], row["superseded"]), row["uploaded_by"],
                        row["uploaded_on"]]
 
     def _approval_rows(self, move_ids):

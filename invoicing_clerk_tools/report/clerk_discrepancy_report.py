@@ -1,32 +1,35 @@
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from ..tools import xlsx
 
+_lt = LazyTranslate(__name__)
+
 DISCREPANCY_COLUMNS = (
-    xlsx.Column("Company", "text", 18),
-    xlsx.Column("Vendor / Partner", "text", 28),
-    xlsx.Column("Document", "text", 20),
-    xlsx.Column("Vendor Reference", "text", 16),
-    xlsx.Column("Date", "date", 12),
-    xlsx.Column("Purchase Order", "text", 14),
-    xlsx.Column("Finding", "text", 16),
-    xlsx.Column("About", "text", 34),
-    xlsx.Column("Expected", "number", 12),
-    xlsx.Column("Billed", "number", 12),
-    xlsx.Column("Difference", "number", 12),
-    xlsx.Column("Expected (Text)", "text", 18),
-    xlsx.Column("Billed (Text)", "text", 18),
-    xlsx.Column("Impact (Company Currency)", "money", 14),
-    xlsx.Column("Within Tolerance", "bool", 9),
-    xlsx.Column("State", "text", 14),
-    xlsx.Column("Accepted By", "text", 18),
-    xlsx.Column("Accepted On", "datetime", 17),
-    xlsx.Column("Why Accepted", "text", 30),
-    xlsx.Column("Resolution", "text", 22),
-    xlsx.Column("Reason Code", "text", 14),
-    xlsx.Column("Resolving Document", "text", 20),
-    xlsx.Column("Resolved By", "text", 18),
-    xlsx.Column("Resolved On", "datetime", 17),
+    xlsx.Column(_lt("Company"), "text", 18),
+    xlsx.Column(_lt("Vendor / Partner"), "text", 28),
+    xlsx.Column(_lt("Document"), "text", 20),
+    xlsx.Column(_lt("Vendor Reference"), "text", 16),
+    xlsx.Column(_lt("Date"), "date", 12),
+    xlsx.Column(_lt("Purchase Order"), "text", 14),
+    xlsx.Column(_lt("Finding"), "text", 16),
+    xlsx.Column(_lt("About"), "text", 34),
+    xlsx.Column(_lt("Expected"), "number", 12),
+    xlsx.Column(_lt("Billed"), "number", 12),
+    xlsx.Column(_lt("Difference"), "number", 12),
+    xlsx.Column(_lt("Expected (Text)"), "text", 18),
+    xlsx.Column(_lt("Billed (Text)"), "text", 18),
+    xlsx.Column(_lt("Impact (Company Currency)"), "money", 14),
+    xlsx.Column(_lt("Within Tolerance"), "bool", 9),
+    xlsx.Column(_lt("State"), "text", 14),
+    xlsx.Column(_lt("Accepted By"), "text", 18),
+    xlsx.Column(_lt("Accepted On"), "datetime", 17),
+    xlsx.Column(_lt("Why Accepted"), "text", 30),
+    xlsx.Column(_lt("Resolution"), "text", 22),
+    xlsx.Column(_lt("Reason Code"), "text", 14),
+    xlsx.Column(_lt("Resolving Document"), "text", 20),
+    xlsx.Column(_lt("Resolved By"), "text", 18),
+    xlsx.Column(_lt("Resolved On"), "datetime", 17),
 )
 
 
@@ -91,4 +94,5 @@ class ClerkDiscrepancyReport(models.AbstractModel):
                    end=fields.Date.to_string(date_to) or _("today"))
         return xlsx.export(target, [(_("Discrepancies"), DISCREPANCY_COLUMNS,
                                      self._rows(date_from, date_to, partner_ids),
-                                     _("Bill discrepancies per vendor %s", period))])
+                                     _("Bill discrepancies per vendor %s", period))],
+                           translate=_)

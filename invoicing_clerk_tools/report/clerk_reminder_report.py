@@ -1,37 +1,40 @@
 from odoo import api, models
+from odoo.tools import LazyTranslate
 
 from ..tools import aging, xlsx
 
+_lt = LazyTranslate(__name__)
+
 LOG_COLUMNS = (
-    xlsx.Column("Date", "date", 12),
-    xlsx.Column("Company", "text", 20),
-    xlsx.Column("Customer", "text", 30),
-    xlsx.Column("Invoice", "text", 18),
-    xlsx.Column("Schedule", "text", 20),
-    xlsx.Column("Step", "text", 22),
-    xlsx.Column("Step Day", "int", 8),
-    xlsx.Column("Action", "text", 16),
-    xlsx.Column("Sent To", "text", 26),
-    xlsx.Column("Amount Due", "money", 14),
-    xlsx.Column("Status", "text", 14),
-    xlsx.Column("Failure", "text", 20),
-    xlsx.Column("Attempts", "int", 8),
-    xlsx.Column("Carries the Message", "bool", 10),
+    xlsx.Column(_lt("Date"), "date", 12),
+    xlsx.Column(_lt("Company"), "text", 20),
+    xlsx.Column(_lt("Customer"), "text", 30),
+    xlsx.Column(_lt("Invoice"), "text", 18),
+    xlsx.Column(_lt("Schedule"), "text", 20),
+    xlsx.Column(_lt("Step"), "text", 22),
+    xlsx.Column(_lt("Step Day"), "int", 8),
+    xlsx.Column(_lt("Action"), "text", 16),
+    xlsx.Column(_lt("Sent To"), "text", 26),
+    xlsx.Column(_lt("Amount Due"), "money", 14),
+    xlsx.Column(_lt("Status"), "text", 14),
+    xlsx.Column(_lt("Failure"), "text", 20),
+    xlsx.Column(_lt("Attempts"), "int", 8),
+    xlsx.Column(_lt("Carries the Message"), "bool", 10),
 )
 
 WORKLIST_COLUMNS = (
-    xlsx.Column("Company", "text", 20),
-    xlsx.Column("Customer", "text", 30),
-    xlsx.Column("Invoice", "text", 18),
-    xlsx.Column("Due Date", "date", 12),
-    xlsx.Column("Days Overdue", "int", 9),
-    xlsx.Column("Amount Due", "money", 14),
-    xlsx.Column("Current Step", "text", 22),
-    xlsx.Column("Next Step", "text", 22),
-    xlsx.Column("Next Step On", "date", 12),
-    xlsx.Column("In Dispute", "bool", 9),
-    xlsx.Column("Promised By", "date", 12),
-    xlsx.Column("Excluded", "bool", 9),
+    xlsx.Column(_lt("Company"), "text", 20),
+    xlsx.Column(_lt("Customer"), "text", 30),
+    xlsx.Column(_lt("Invoice"), "text", 18),
+    xlsx.Column(_lt("Due Date"), "date", 12),
+    xlsx.Column(_lt("Days Overdue"), "int", 9),
+    xlsx.Column(_lt("Amount Due"), "money", 14),
+    xlsx.Column(_lt("Current Step"), "text", 22),
+    xlsx.Column(_lt("Next Step"), "text", 22),
+    xlsx.Column(_lt("Next Step On"), "date", 12),
+    xlsx.Column(_lt("In Dispute"), "bool", 9),
+    xlsx.Column(_lt("Promised By"), "date", 12),
+    xlsx.Column(_lt("Excluded"), "bool", 9),
 )
 
 
@@ -73,7 +76,8 @@ class ClerkReminderReport(models.AbstractModel):
     def export_log_xlsx(self, target, date_from=None, date_to=None):
         self.env["clerk.reminder.log"].check_access("read")
         counts = xlsx.export(target, [(self.env._("Reminder Log"), LOG_COLUMNS, self._log_rows(date_from, date_to),
-                                       self.env._("Payment reminder log"))])
+                                       self.env._("Payment reminder log"))],
+                              translate=self.env._)
         return sum(counts.values())
 
     @api.model
@@ -103,5 +107,5 @@ class ClerkReminderReport(models.AbstractModel):
         self.env["account.move"].check_access("read")
         title = self.env._("Overdue customer invoices as of %s", as_of.isoformat())
         counts = xlsx.export(target, [(self.env._("Overdue Worklist"), WORKLIST_COLUMNS, self._worklist_rows(as_of),
-                                       title)])
+                                       title)], translate=self.env._)
         return sum(counts.values())

@@ -19,3 +19,4 @@ from . import test_assignment
 from . import test_billing
 from . import test_history
 from . import test_guest
+from . import test_i18n

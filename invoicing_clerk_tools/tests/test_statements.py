@@ -137,6 +137,18 @@ class TestStatementFigures(StatementCommon):
         self.assertIn("470.00", html)
         self.assertIn(self.company.name, html)
 
+    def test_pdf_in_the_customers_language(self):
+        """The statement follows the customer's language, down to the kinds of lines and the age buckets."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["invoicing_clerk_tools"], ["fr_FR"], overwrite=True)
+        self.customer.lang = "fr_FR"
+        log = self.Log._ensure(self.company, self.customer, *MARCH)
+        html = self.env["ir.actions.report"].with_user(self.clerk)._render_qweb_html(
+            "invoicing_clerk_tools.action_report_clerk_statement", log.ids)[0].decode()
+        self.assertIn("Non échu", html)
+        self.assertIn("Avoir", html)
+        self.assertNotIn("Credit Note", html)
+
     def test_bad_period_is_refused(self):
         with self.assertRaisesRegex(UserError, "Statement period"):
             self.Report._statements(self.company, self.customer, date(2025, 3, 31), date(2025, 3, 1))
