@@ -329,6 +329,11 @@ ODOO_OWN_TESTS = (
     "/purchase:TestInvoicePurchaseMatch",
     "/purchase:TestAccruedPurchaseOrders",
     "/account_debit_note",
+    # where the addon also touches their ground: attachments (retention), portal attachments, reconciliation
+    "/account:TestAccountMoveAttachment",
+    "/account:TestPortalAttachment",
+    "/account:TestAuditTrailAttachment",
+    "/account:TestAccountMoveReconcile",
 )
 ODOO_OWN_MODULES = "account,purchase,account_debit_note"
 _REPORT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
