@@ -353,7 +353,9 @@ def run_odoo_tests(config, db, tags=ODOO_OWN_TESTS, log_path=None):
     """
     started = time.time()
     process = subprocess.Popen(
-        [sys.executable, "-m", "odoo", "server", "-c", str(config), "-d", db, "--test-tags", ",".join(tags),
+        # the config may name another database: the filter must let the HTTP tests reach this one
+        [sys.executable, "-m", "odoo", "server", "-c", str(config), "-d", db, f"--db-filter=^{db}$",
+         "--test-tags", ",".join(tags),
          "--stop-after-init", "--log-level=info", "--http-port", str(free_port())],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
