@@ -57,3 +57,22 @@ def test_xlsx_export_streams_rows(plain):
     assert len(produced) == 1000
     sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).active
     assert sheet.max_row == 1001
+
+
+def test_flags_are_raised_for_the_block_only(plain):
+    import contextvars
+
+    flags = plain("flags")
+    flag = contextvars.ContextVar("test_flag", default=False)
+    with flags.raised(flag):
+        assert flag.get() is True
+        with flags.raised(flag, "inner"):
+            assert flag.get() == "inner"
+        assert flag.get() is True
+    assert flag.get() is False
+    try:
+        with flags.raised(flag):
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert flag.get() is False

@@ -1,5 +1,4 @@
 import contextvars
-from contextlib import contextmanager
 from typing import NamedTuple
 
 from markupsafe import Markup
@@ -7,6 +6,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import ormcache
+
+from ..tools.flags import raised
 
 # Inside ``_post`` once the gate has let the moves through: only there may ``state`` become ``posted``. Context
 # variables, not the ORM context: an RPC caller can put anything in its context, not in these.
@@ -23,14 +24,9 @@ POSTED_IDENTITY_FIELDS = ("move_type", "company_id", "partner_id", "currency_id"
 POSTED_IDENTITY_FIELDS_SET = frozenset(POSTED_IDENTITY_FIELDS)
 
 
-@contextmanager
 def internal_move_writes():
     """Let the addon's own code write its computed and system fields on moves inside the block."""
-    token = _INTERNAL.set(True)
-    try:
-        yield
-    finally:
-        _INTERNAL.reset(token)
+    return raised(_INTERNAL)
 
 
 class BlockingReason(NamedTuple):
@@ -128,11 +124,8 @@ class AccountMove(models.Model):
                         details=blocked._clerk_format_reasons(reasons),
                     ))
                 blocked._clerk_record_override(override_reason, reasons)
-        token = _GATE_PASSED.set(True)
-        try:
+        with raised(_GATE_PASSED):
             return super()._post(soft=soft)
-        finally:
-            _GATE_PASSED.reset(token)
 
     # ------------------------------------------------------------------ guards of write
     @api.model

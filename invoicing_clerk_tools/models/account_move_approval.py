@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools import approval
+from ..tools.flags import raised
 from .account_move import BlockingReason
 
 # Moves being compared for invalidation, and moves being posted (past the gate). Context variables,
@@ -157,11 +158,8 @@ class AccountMove(models.Model):
         return result
 
     def _post(self, soft=True):
-        token = _POSTING.set(_POSTING.get() | frozenset(self.ids))
-        try:
+        with raised(_POSTING, _POSTING.get() | frozenset(self.ids)):
             posted = super()._post(soft=soft)
-        finally:
-            _POSTING.reset(token)
         overridden = posted.filtered(
             lambda m: m.state == "posted" and m.clerk_approval_state in (approval.PENDING, approval.REJECTED))
         if overridden:
@@ -501,11 +499,8 @@ class AccountMove(models.Model):
             yield
             return
         before = moves._clerk_approval_snapshot()
-        token = _WATCHED.set(_WATCHED.get() | frozenset(moves.ids))
-        try:
+        with raised(_WATCHED, _WATCHED.get() | frozenset(moves.ids)):
             yield
-        finally:
-            _WATCHED.reset(token)
         moves = moves.exists().filtered(lambda m: m.state == "draft")
         if moves:
             after = moves._clerk_approval_snapshot()

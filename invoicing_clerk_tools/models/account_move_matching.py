@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import matching
+from ..tools.flags import raised
 from .account_move import BlockingReason, internal_move_writes
 
 # Inside a save (create/write) of moves, or inside the check itself: nested saves do not check again.
@@ -203,11 +204,8 @@ class AccountMove(models.Model):
         if _SAVING.get():
             yield False
             return
-        token = _SAVING.set(True)
-        try:
+        with raised(_SAVING):
             yield True
-        finally:
-            _SAVING.reset(token)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -275,8 +273,7 @@ class AccountMove(models.Model):
         moves = self._origin._clerk_moves_to_match()
         if not moves:
             return
-        token = _SAVING.set(True)
-        try:
+        with raised(_SAVING):
             moves = moves.sudo()
             findings = moves._clerk_match_findings()
             self.env["clerk.discrepancy"].sudo()._record_findings(moves, findings)
@@ -284,8 +281,6 @@ class AccountMove(models.Model):
             with internal_move_writes():
                 moves.with_context(check_move_validity=False, skip_invoice_sync=True).write(
                     {"clerk_match_date": fields.Datetime.now()})
-        finally:
-            _SAVING.reset(token)
 
     def _clerk_match_findings(self):
         """``{move_id: [Finding]}``: what each move's check finds, in a constant number of queries."""

@@ -2,13 +2,13 @@ import base64
 import contextvars
 import hashlib
 from collections import defaultdict
-from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mimetypes import guess_mimetype
 
 from ..tools import documents
+from ..tools.flags import raised
 
 # Writes of the version and retention fields by the addon's own code. A context variable, not the ORM
 # context: an RPC caller can put anything in its context, not in this.
@@ -26,14 +26,9 @@ PARENT_FIELDS = frozenset({"res_model", "res_id", "res_field", "company_id"})
 INVOICE_PDF_FIELDS = ("invoice_pdf_report_file",)
 
 
-@contextmanager
 def internal_writes():
     """Let the addon's own code write versions and retention flags inside the block."""
-    token = _INTERNAL.set(True)
-    try:
-        yield
-    finally:
-        _INTERNAL.reset(token)
+    return raised(_INTERNAL)
 
 
 class IrAttachment(models.Model):
