@@ -151,6 +151,14 @@ def test_no_escalation_before_a_reminder_reached_the_customer(backlog):
     assert rs.due_step(steps, [], DUE, days(3), backlog=backlog).key == "check"
 
 
+def test_one_step_a_day_even_without_interval():
+    # found late, never reminded: a second run the same day does not move on to the next step
+    assert rs.due_step(FULL, ["first"], DUE, days(120), last_date=days(120), reminded=days(120)) is None
+    assert rs.due_step(FULL, ["first"], DUE, days(121), last_date=days(120), reminded=days(120)).key == "second"
+    assert rs.next_step(FULL, ["first"], DUE, days(120), last_date=days(120), reminded=days(120)) == (
+        FULL[2], days(121))
+
+
 def test_interval_between_steps_of_an_invoice():
     steps = [Step("todo", 10, customer=False), Step("escalate", 12, customer=False)]
     assert rs.due_step(steps, ["todo"], DUE, days(12), min_days=5, last_date=days(10)) is None

@@ -114,8 +114,8 @@ def due_step(steps, done, due: date, today: date, working_days: bool = False, *,
     """The step to perform today for an invoice due on ``due``, or None.
 
     ``done`` holds the keys of the steps already recorded for the invoice; only
-    steps after the last one done are candidates, and none before ``min_days``
-    after the invoice's previous step (``last_date``). A step before the due
+    steps after the last one done are candidates, and none on the day of the
+    invoice's previous step (``last_date``) nor before ``min_days`` after it. A step before the due
     date (negative offset, a courtesy notice) is only sent while the invoice is
     not yet due; a step whose minimum amount the invoice (``amount``) does not
     reach does not apply to it. Among the candidates whose day has come:
@@ -132,8 +132,9 @@ def due_step(steps, done, due: date, today: date, working_days: bool = False, *,
     ordered = sorted_steps(steps)
     if working_days and not is_working_day(today):
         return None
-    if not interval_allows(last_date, today, min_days, working_days):
-        return None
+    if last_date is not None and (last_date >= today or not interval_allows(last_date, today, min_days,
+                                                                             working_days)):
+        return None  # one step a day at most, and min_days between an invoice's steps
     done = set(done)
     last_done = max((s.offset for s in ordered if s.key in done), default=None)
     _first, _final, gated = roles(ordered)
@@ -187,6 +188,8 @@ def next_step(steps, done, due: date, today: date, working_days: bool = False, *
     for last in (last_date, last_contact):
         if last and min_days > 0:
             candidates.add(_after(last, min_days, working_days))
+    if last_date:
+        candidates.add(last_date + timedelta(days=1))
     for day in sorted(candidates):
         if day < today:
             continue

@@ -16,7 +16,7 @@ class ClerkReminderRunWizard(models.TransientModel):
 
     company_ids = fields.Many2many("res.company", string="Companies", required=True, readonly=True)
     date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
-    line_ids = fields.One2many("clerk.reminder.run.wizard.line", "wizard_id", string="Messages", readonly=True)
+    line_ids = fields.One2many("clerk.reminder.run.wizard.line", "wizard_id", string="Preview", readonly=True)
     planned = fields.Json(readonly=True, help="The (invoice, step) pairs previewed.")
     customer_count = fields.Integer(string="Customers", compute="_compute_counts")
     message_count = fields.Integer(string="Messages", compute="_compute_counts")
