@@ -260,6 +260,8 @@ class TestReminderRun(ReminderCommon):
             Command.create({"name": "Own todo", "offset_days": 12, "action": "todo"})]})
         self.partner_b.clerk_reminder_schedule_id = own
         self.run_reminders(day(12))
+        self.assertNotIn(own, self.logs(move_b).schedule_id)  # 5 days at least after the invoice's last step
+        self.run_reminders(day(15))
         self.assertIn(own, self.logs(move_b).schedule_id)
 
     def test_manual_step_confirm_and_skip(self):
@@ -361,10 +363,10 @@ class TestReminderRun(ReminderCommon):
             "schedule_id": self.schedule.id, "name": "Escalate", "offset_days": 45, "action": "escalation",
             "escalation_group_id": group.id})
         move = self.invoice(due=day(-50))
-        for n in range(4):  # found late: the reminders first, one a day, then the escalation
+        for n in range(3):  # found late: the reminders first, one a day, then the escalation
             self.run_reminders(day(n))
             self.assertNotIn(escalate, self.logs(move).step_id)
-        self.run_reminders(day(4))
+        self.run_reminders(day(3))
         self.assertEqual(self.logs(move, step_id=escalate.id).step_id, escalate)
         self.assertTrue(move.activity_ids.filtered(lambda a: a.user_id == self.approver))
         self.assertIn(self.approver.partner_id, move.message_ids.partner_ids)
