@@ -64,6 +64,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/account_move_reminder_views.xml",
         "report/clerk_reminder_letter.xml",
         "wizards/clerk_reminder_confirm_wizard_views.xml",
+        "wizards/clerk_reminder_run_wizard_views.xml",
         "wizards/clerk_document_wizard_views.xml",
         "wizards/clerk_discrepancy_wizard_views.xml",
         "views/account_move_matching_views.xml",

@@ -34,9 +34,17 @@ class ClerkReminderStep(models.Model):
                               "Escalation: an activity and a message to the escalation user or group.")
     mail_template_id = fields.Many2one(
         "mail.template", string="Mail Template", domain="[('model', '=', 'clerk.reminder.log')]",
-        help="The message sent for an email step (and the wording of a letter), rendered on the reminder log "
-        "in the customer's language.",
+        help="The message sent for an email step, rendered on the reminder log in the customer's language.",
     )
+    letter_opening = fields.Html(
+        string="Letter Opening", translate=True, sanitize=True,
+        help="Printable letters: the paragraph before the list of invoices, in the customer's language (translate "
+        "it with the language button). Empty: the standard wording ('According to our records, the invoices below "
+        "are still unpaid...').")
+    letter_closing = fields.Html(
+        string="Letter Closing", translate=True, sanitize=True,
+        help="Printable letters: the paragraph after the amount due and how to pay, before the signature. Empty: "
+        "the standard wording ('If you have paid in the meantime, please disregard this letter...').")
     min_amount = fields.Monetary(
         string="Minimum Amount Due", currency_field="currency_id", default=0.0,
         help="Invoices whose amount due (company currency) is below this amount are not reminded at this step.",
@@ -71,10 +79,10 @@ class ClerkReminderStep(models.Model):
             if step.min_amount < 0:
                 raise ValidationError(self.env._(
                     "Minimum Amount Due of step %(step)s is below zero: enter 0 or more.", step=step.name))
-            if step.action in ("email", "letter") and not step.mail_template_id:
+            if step.action == "email" and not step.mail_template_id:
                 raise ValidationError(self.env._(
-                    "Mail Template: step %(step)s sends an email or a letter but has no template. Choose a mail "
-                    "template (e.g. 'Payment reminder').", step=step.name))
+                    "Mail Template: step %(step)s sends an email but has no template. Choose a mail template (e.g. "
+                    "'Payment reminder').", step=step.name))
             if step.mail_template_id and step.mail_template_id.model != "clerk.reminder.log":
                 raise ValidationError(self.env._(
                     "Mail Template of step %(step)s must be a template of Reminder Logs (clerk.reminder.log).",

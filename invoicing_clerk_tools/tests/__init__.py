@@ -9,6 +9,7 @@ from . import test_matching_ui
 from . import test_posting_gate
 from . import test_reminder_concurrency
 from . import test_reminder_mail
+from . import test_reminder_plan
 from . import test_reminders
 from . import test_ui
 from . import test_workspace
