@@ -131,13 +131,14 @@ class AccountMove(models.Model):
         _ = self.env._
         moves = self._origin.filtered("id")
         result = defaultdict(list)
+        send = (("method", "action_clerk_send_for_approval", _("Send for Approval")),)
         never_sent = moves.filtered(lambda m: not m.clerk_approval_state)
         if never_sent:
             rules_by_move = self.env["clerk.approval.rule"]._rules_for_moves(never_sent)
             for move in never_sent.filtered(lambda m: m.id in rules_by_move):
                 for rule in rules_by_move[move.id]:
                     result[move.id].append(BlockingReason(
-                        _("Approval required (not sent yet): rule %s", rule.name), rule._approvers_label()))
+                        _("Approval required (not sent yet): rule %s", rule.name), rule._approvers_label(), send))
         sent = moves.filtered(lambda m: m.clerk_approval_state in (approval.PENDING, approval.REJECTED))
         if sent:
             for request in sent._clerk_current_requests():
@@ -153,8 +154,18 @@ class AccountMove(models.Model):
                                 reason=rejection.comment)
                 else:
                     continue
-                who = request.approvers_label if request.state != approval.REJECTED else ""
-                result[request.move_id.id].append(BlockingReason(message, who))
+                actions = ()
+                if request.state == approval.PENDING:
+                    actions = (("method", "action_clerk_approve", _("Approve")),
+                               ("method", "action_clerk_reject", _("Reject")))
+                    actions = actions if request.move_id.clerk_approval_can_decide else ()
+                    who = request.approvers_label
+                elif request.state == approval.REJECTED:
+                    actions = send
+                    who = _("the clerk: correct the document, then send it again")
+                else:
+                    who = request.approvers_label
+                result[request.move_id.id].append(BlockingReason(message, who, actions))
         return result
 
     def _post(self, soft=True):
