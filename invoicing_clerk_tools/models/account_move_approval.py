@@ -192,14 +192,25 @@ class AccountMove(models.Model):
         result = super(AccountMove, rest).action_post() if rest else False
         if result:
             return result
+        return to_send._clerk_sent_notification()
+
+    def _clerk_sent_notification(self):
+        """What Confirm answers when it sent documents for approval instead of posting them: one notification
+        saying so, naming the rules asked and their approvers (not posted yet: Confirm again once approved)."""
+        _ = self.env._
+        asked = self._clerk_current_requests().filtered(lambda r: r.state == approval.PENDING)
+        lines = []
+        for move in self:
+            rules = "; ".join(f"{r.name} ({r.approvers_label})" for r in asked if r.move_id == move)
+            lines.append(_("%(move)s, asked from: %(rules)s", move=move._clerk_label(), rules=rules or "-"))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "warning",
-                "title": self.env._("Sent for approval"),
-                "message": self.env._("%s must be approved before it can be posted: it was sent for approval.",
-                                      to_send._clerk_labels()),
+                "type": "info",
+                "title": _("Sent for approval, not posted"),
+                "message": _("It needs approval before posting, so Confirm sent it for approval instead: "
+                             "%(documents)s. Confirm again once it is approved.", documents=". ".join(lines)),
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
