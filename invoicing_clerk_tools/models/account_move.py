@@ -303,18 +303,26 @@ class AccountMove(models.Model):
 
     def _clerk_panel_data(self, blocking, warnings, with_actions):
         """The panel above the form: a title and one line per item (blocking first), each with who clears it
-        and its buttons (a button already offered on a line above is not repeated)."""
+        and its buttons. Items cleared the same way by the same people (the discrepancies of a bill) share one
+        line, one message each; a button already offered on a line above is not repeated."""
         if not blocking and not warnings:
             return False
         _ = self.env._
         lines, offered = [], set()
         for reason, blocks in [(reason, True) for reason in blocking] + [(reason, False) for reason in warnings]:
+            actions = tuple(reason.actions) if with_actions else ()
+            if lines and lines[-1]["key"] == (blocks, reason.who, actions):
+                lines[-1]["messages"].append(reason.message)
+                continue
             buttons = []
-            for kind, target, label in reason.actions if with_actions else ():
+            for kind, target, label in actions:
                 if (kind, target) not in offered:
                     offered.add((kind, target))
                     buttons.append({"kind": kind, "target": target, "label": label})
-            lines.append({"message": reason.message, "who": reason.who, "blocks": blocks, "buttons": buttons})
+            lines.append({"key": (blocks, reason.who, actions), "messages": [reason.message], "who": reason.who,
+                          "blocks": blocks, "buttons": buttons})
+        for line in lines:
+            del line["key"]
         if blocking:
             title = _("Ready to post? Not yet: %s to clear.", _("1 item") if len(blocking) == 1
                       else _("%s items", len(blocking)))
@@ -322,7 +330,7 @@ class AccountMove(models.Model):
             title = _("Ready to post, but have a look first:")
         else:
             title = _("To look at:")
-        return {"title": title, "level": "danger" if blocking else "warning", "lines": lines,
+        return {"title": title, "level": "warning" if blocking else "info", "lines": lines,
                 "labels": {"blocks": _("Blocks posting"), "warns": _("Warning"), "who": _("Who clears it")}}
 
     @api.depends_context("uid", "allowed_company_ids")

@@ -72,17 +72,17 @@ class TestBillingCompleteness(ReminderCommon):
         self.assertIn("payment terms", draft.clerk_billing_issues)
         # one line of the document's panel, for clerks, with the button that opens the customer
         line = next(line for line in draft.with_user(self.clerk).clerk_panel["lines"]
-                    if "billing details" in line["message"])
+                    if "billing details" in line["messages"][0])
         self.assertFalse(line["blocks"])
-        self.assertIn("payment terms", line["message"])
+        self.assertIn("payment terms", line["messages"][0])
         self.assertEqual([b["target"] for b in line["buttons"]], ["action_clerk_complete_customer"])
         action = draft.with_user(self.clerk).action_clerk_complete_customer()
         self.assertEqual((action["res_model"], action["res_id"]), ("res.partner", self.bare.id))
         missing_country = self.env["res.partner"].create({
             "name": "Almost Co", "is_company": True, **self.complete, "country_id": False})
         invoice = self.make_invoice(partner=missing_country)
-        self.assertEqual([line["message"] for line in invoice.with_user(self.clerk).clerk_panel["lines"]],
-                         ["Customer's billing details incomplete: country of the invoicing address."])
+        self.assertEqual([line["messages"] for line in invoice.with_user(self.clerk).clerk_panel["lines"]],
+                         [["Customer's billing details incomplete: country of the invoicing address."]])
         self.assertFalse(self.make_invoice(partner=self.customer).clerk_billing_issues)
         draft.action_post()
         draft.invalidate_recordset()

@@ -706,3 +706,26 @@ class TestBillCheckTab(MatchingCommon):
         self.assertEqual([node.get("name") for node in summed], ["impact"])
         columns = {node.get("name") for node in etree.fromstring(arch).xpath("//field")}
         self.assertFalse(columns & {"expected", "actual", "difference", "expected_text", "actual_text"})
+
+    def test_panel_line_for_the_exceptions(self):
+        order = self.make_po([(self.paper, 10, 100.0, 10.0)])
+        bill = self.make_bill([{"pol": order.order_line, "price_unit": 110.0, "discount": 5.0}], user=self.clerk)
+        exceptions = bill.clerk_discrepancy_ids.filtered("is_exception")
+        self.assertGreater(len(exceptions), 1)
+        lines = bill.with_user(self.clerk).clerk_panel["lines"]
+        # one line for the bill check: one message per exception, who clears them and the button to the tab
+        self.assertEqual(len(lines), 1)
+        self.assertEqual(len(lines[0]["messages"]), len(exceptions))
+        self.assertTrue(all(m.startswith("Discrepancy beyond tolerance") for m in lines[0]["messages"]))
+        self.assertTrue(lines[0]["blocks"])
+        self.assertIn("Billing Approver", lines[0]["who"])
+        self.assertEqual(lines[0]["buttons"], [{"kind": "tab", "target": "clerk_bill_check",
+                                                "label": "Open Bill Check"}])
+        # reported only: a warning, not a blocking item
+        self.company.clerk_match_policy = "report"
+        bill.invalidate_recordset(["clerk_panel", "clerk_ready_to_post"])
+        self.assertTrue(bill.clerk_ready_to_post)
+        lines = bill.with_user(self.clerk).clerk_panel["lines"]
+        self.assertEqual([line["messages"] for line in lines], [[
+            f"Bill check: {len(exceptions)} exceptions beyond tolerance (reported only: posting is not blocked)."]])
+        self.assertFalse(lines[0]["blocks"])

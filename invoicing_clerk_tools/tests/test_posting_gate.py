@@ -85,12 +85,12 @@ class TestReadyPanel(ClerkCommon):
     def lines(self, move, user):
         move.invalidate_recordset(["clerk_panel"])
         panel = move.with_user(user).clerk_panel
-        return {line["message"].split(":")[0]: line for line in panel["lines"]} if panel else {}
+        return {line["messages"][0].split(":")[0]: line for line in panel["lines"]} if panel else {}
 
     def test_one_line_per_item_with_who_and_button(self):
         bill = self.make_invoice(move_type="in_invoice", amount=4200.0, user=self.clerk)
         panel = bill.with_user(self.clerk).clerk_panel
-        self.assertEqual(panel["level"], "danger")
+        self.assertEqual(panel["level"], "warning")
         self.assertEqual(panel["title"], "Ready to post? Not yet: 2 items to clear.")
         lines = self.lines(bill, self.clerk)
         self.assertEqual(set(lines), {"Approval required (not sent yet)", "Supporting documents missing",
@@ -101,13 +101,13 @@ class TestReadyPanel(ClerkCommon):
                          [("method", "action_clerk_send_for_approval", "Send for Approval")])
         missing = lines["Supporting documents missing"]
         self.assertTrue(missing["blocks"])
-        self.assertIn("Delivery Note", missing["message"])
+        self.assertIn("Delivery Note", missing["messages"][0])
         self.assertIn("upload it, or request it", missing["who"])
         self.assertEqual([b["target"] for b in missing["buttons"]],
                          ["action_clerk_upload_document", "action_clerk_request_document"])
         warned = lines["Supporting documents missing (posting is not blocked)"]
         self.assertFalse(warned["blocks"])
-        self.assertIn("Contract", warned["message"])
+        self.assertIn("Contract", warned["messages"][0])
         self.assertEqual(warned["buttons"], [], "a button already on a line above is not repeated")
         # every button of the panel is a method the clerk may call on the document
         for target in ("action_clerk_send_for_approval", "action_clerk_upload_document",
@@ -121,7 +121,7 @@ class TestReadyPanel(ClerkCommon):
                          ["action_clerk_approve", "action_clerk_reject"])
         bill.with_user(self.approver).clerk_reject("Wrong vendor")
         rejected = self.lines(bill, self.clerk)["Rejected"]
-        self.assertIn("Wrong vendor", rejected["message"])
+        self.assertIn("Wrong vendor", rejected["messages"][0])
         self.assertIn("send it again", rejected["who"])
         self.assertEqual([b["target"] for b in rejected["buttons"]], ["action_clerk_send_for_approval"])
 
