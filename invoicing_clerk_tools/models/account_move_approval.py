@@ -202,15 +202,15 @@ class AccountMove(models.Model):
         lines = []
         for move in self:
             rules = "; ".join(f"{r.name} ({r.approvers_label})" for r in asked if r.move_id == move)
-            lines.append(_("%(move)s, asked from: %(rules)s", move=move._clerk_label(), rules=rules or "-"))
+            lines.append(_("%(move)s needs approval before posting: Confirm sent it to %(rules)s instead of "
+                           "posting it.", move=move._clerk_label(), rules=rules or "-"))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "info",
                 "title": _("Sent for approval, not posted"),
-                "message": _("It needs approval before posting, so Confirm sent it for approval instead: "
-                             "%(documents)s. Confirm again once it is approved.", documents=". ".join(lines)),
+                "message": " ".join([*lines, _("Confirm again once it is approved.")]),
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

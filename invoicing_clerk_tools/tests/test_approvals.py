@@ -148,8 +148,8 @@ class TestApprovalFlow(ApprovalCommon):
         # Confirm says clearly, once, that it sent the document for approval (to whom) and did not post it
         params = action["params"]
         self.assertEqual(params["title"], "Sent for approval, not posted")
-        self.assertIn("Confirm sent it for approval instead", params["message"])
-        self.assertIn("Bills over 1,000 (Cleo Approver)", params["message"])
+        self.assertIn("needs approval before posting: Confirm sent it to Bills over 1,000 (Cleo Approver) instead "
+                      "of posting it.", params["message"])
         self.assertIn(move._clerk_label(), params["message"])
         self.assertNotIn("Sent for approval", params["message"])  # the title is not repeated in the message
         self.assertEqual(params["next"], {"type": "ir.actions.client", "tag": "soft_reload"})
