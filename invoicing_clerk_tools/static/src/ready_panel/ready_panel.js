@@ -14,7 +14,6 @@ export class ClerkReadyPanel extends Component {
     static props = { ...standardFieldProps };
 
     setup() {
-        this.orm = useService("orm");
         this.action = useService("action");
         this.root = useRef("root");
     }
@@ -41,14 +40,15 @@ export class ClerkReadyPanel extends Component {
         if (!(await record.save())) {
             return;
         }
-        const action = await this.orm.call(record.resModel, button.target, [[record.resId]], {
+        // As a button of the form would: the server cleans the returned action, the record is reloaded after.
+        await this.action.doActionButton({
+            type: "object",
+            name: button.target,
+            resModel: record.resModel,
+            resId: record.resId,
             context: record.context,
+            onClose: () => record.load(),
         });
-        if (action && typeof action === "object") {
-            await this.action.doAction(action, { onClose: () => record.load() });
-        } else {
-            await record.load();
-        }
     }
 }
 
