@@ -168,6 +168,9 @@ class TestReadyPanel(ClerkCommon):
         self.assertEqual(visible_primary(clerk_ready_to_post=False, clerk_approval_can_send=True),
                          ["action_clerk_send_for_approval"])
         self.assertEqual(visible_primary(clerk_ready_to_post=False), [])
+        # waiting for approval: the approver's Approve moves it forward
+        self.assertEqual(visible_primary(clerk_ready_to_post=False, clerk_approval_state="pending",
+                                         clerk_approval_can_decide=True), ["action_clerk_approve"])
         # Confirm stays available (not highlighted) when something is outstanding: it sends or says what blocks
         plain = [button for button in arch.xpath("//header/button[@name='action_post']") if button not in primary]
         self.assertTrue(any(not eval(button.get("invisible"), {"__builtins__": {}},  # noqa: S307
