@@ -83,6 +83,9 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "demo/clerk_reminder_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "invoicing_clerk_tools/static/src/ready_panel/*",
+        ],
         "web.assets_tests": [
             "invoicing_clerk_tools/static/src/js/tours/*.js",
         ],
