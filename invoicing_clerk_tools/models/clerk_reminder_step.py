@@ -9,6 +9,9 @@ ACTIONS = [
     ("escalation", "Escalation"),
 ]
 CUSTOMER_CONTACT_ACTIONS = ("email", "call", "letter")
+# Steps are edited inside their schedule's form: their changes are logged in the schedule's chatter.
+LOGGED_FIELDS = ("name", "offset_days", "action", "mail_template_id", "min_amount", "attach_pdf", "manual",
+                 "escalation_user_id", "escalation_group_id")
 
 
 class ClerkReminderStep(models.Model):
@@ -83,6 +86,48 @@ class ClerkReminderStep(models.Model):
                 raise ValidationError(self.env._(
                     "Escalate To: escalation step %(step)s has nobody to escalate to. Set a user or a group with "
                     "members on the step, or an escalation user or group on the schedule.", step=step.name))
+
+    # ------------------------------------------------------------ history on the schedule
+    @api.model_create_multi
+    def create(self, vals_list):
+        steps = super().create(vals_list)
+        if steps._logs_changes():
+            empty = {name: self.env[self._fields[name].comodel_name] if self._fields[name].relational else False
+                     for name in LOGGED_FIELDS}
+            steps._log_on_schedule(dict.fromkeys(steps.ids, empty), added=True)
+        return steps
+
+    def write(self, vals):
+        names = [name for name in LOGGED_FIELDS if name in vals]
+        logged = names and self._logs_changes()
+        before = {step.id: {name: step[name] for name in names} for step in self} if logged else {}
+        result = super().write(vals)
+        if logged:
+            self._log_on_schedule(before)
+        return result
+
+    def unlink(self):
+        if self._logs_changes():
+            actions = dict(self._fields["action"]._description_selection(self.env))
+            for step in self:
+                step.schedule_id._message_log(body=self.env._(
+                    "Step removed: %(step)s, %(action)s", step=step.display_name, action=actions[step.action]))
+        return super().unlink()
+
+    def _logs_changes(self):
+        return not (self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack"))
+
+    def _log_on_schedule(self, initial_values, added=False):
+        """Log in each step's schedule what changed since ``initial_values`` (``{step_id: {field: value}}``), with
+        the chatter's usual old -> new values."""
+        tracked = self.fields_get(list(LOGGED_FIELDS), attributes=("string", "type", "selection", "currency_field"))
+        for step in self:
+            initial = initial_values[step.id]
+            _changed, tracking_values = step._mail_track({name: tracked[name] for name in initial}, initial)
+            if tracking_values:
+                body = (self.env._("Step added: %s", step.display_name) if added
+                        else self.env._("Step changed: %s", step.display_name))
+                step.schedule_id._message_log(body=body, tracking_value_ids=tracking_values)
 
     def _escalation_users(self):
         """Who receives an escalation of this step: its user, else its group, else the schedule's."""
