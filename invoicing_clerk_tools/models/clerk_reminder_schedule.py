@@ -103,9 +103,12 @@ class ClerkReminderSchedule(models.Model):
                     "(e.g. 'Thank you for your payment') or turn Thank You Message off.", schedule=schedule.name))
 
     def action_set_company_default(self):
+        """Whoever may edit the schedule (a Clerk Manager) may make it the default of its company, which only
+        administrators may otherwise edit."""
         self.ensure_one()
+        self.check_access("write")
         previous = self.company_id.clerk_reminder_schedule_id
-        self.company_id.clerk_reminder_schedule_id = self
+        self.company_id.sudo().clerk_reminder_schedule_id = self
         self._message_log(body=self.env._(
             "Made the default schedule of %(company)s (was: %(previous)s).", company=self.company_id.name,
             previous=previous.display_name or self.env._("none")))
