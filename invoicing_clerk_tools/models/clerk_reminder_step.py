@@ -92,9 +92,8 @@ class ClerkReminderStep(models.Model):
     def create(self, vals_list):
         steps = super().create(vals_list)
         if steps._logs_changes():
-            empty = {name: self.env[self._fields[name].comodel_name] if self._fields[name].relational else False
-                     for name in LOGGED_FIELDS}
-            steps._log_on_schedule(dict.fromkeys(steps.ids, empty), added=True)
+            for step in steps:
+                step.schedule_id._message_log(body=self.env._("Step added: %s", step._log_summary()))
         return steps
 
     def write(self, vals):
@@ -103,31 +102,32 @@ class ClerkReminderStep(models.Model):
         before = {step.id: {name: step[name] for name in names} for step in self} if logged else {}
         result = super().write(vals)
         if logged:
-            self._log_on_schedule(before)
+            tracked = self.fields_get(names, attributes=("string", "type", "selection", "currency_field"))
+            for step in self:
+                _changed, tracking_values = step._mail_track(tracked, before[step.id])
+                if tracking_values:
+                    step.schedule_id._message_log(body=self.env._("Step changed: %s", step.display_name),
+                                                  tracking_value_ids=tracking_values)
         return result
 
     def unlink(self):
         if self._logs_changes():
-            actions = dict(self._fields["action"]._description_selection(self.env))
             for step in self:
-                step.schedule_id._message_log(body=self.env._(
-                    "Step removed: %(step)s, %(action)s", step=step.display_name, action=actions[step.action]))
+                step.schedule_id._message_log(body=self.env._("Step removed: %s", step._log_summary()))
         return super().unlink()
 
     def _logs_changes(self):
-        return not (self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack"))
+        """Whether step changes are logged on the schedule: not while modules load their data, nor when tracking
+        is switched off."""
+        context = self.env.context
+        return not (context.get("install_mode") or context.get("tracking_disable") or context.get("mail_notrack"))
 
-    def _log_on_schedule(self, initial_values, added=False):
-        """Log in each step's schedule what changed since ``initial_values`` (``{step_id: {field: value}}``), with
-        the chatter's usual old -> new values."""
-        tracked = self.fields_get(list(LOGGED_FIELDS), attributes=("string", "type", "selection", "currency_field"))
-        for step in self:
-            initial = initial_values[step.id]
-            _changed, tracking_values = step._mail_track({name: tracked[name] for name in initial}, initial)
-            if tracking_values:
-                body = (self.env._("Step added: %s", step.display_name) if added
-                        else self.env._("Step changed: %s", step.display_name))
-                step.schedule_id._message_log(body=body, tracking_value_ids=tracking_values)
+    def _log_summary(self):
+        """One line telling what the step does, e.g. 'First reminder (day 7), Email: Payment Reminder'."""
+        self.ensure_one()
+        action = dict(self._fields["action"]._description_selection(self.env))[self.action]
+        what = f"{action}: {self.mail_template_id.display_name}" if self.mail_template_id else action
+        return f"{self.display_name}, {what}"
 
     def _escalation_users(self):
         """Who receives an escalation of this step: its user, else its group, else the schedule's."""

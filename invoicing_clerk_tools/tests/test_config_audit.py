@@ -105,7 +105,7 @@ class TestConfigAudit(ClerkCommon):
         })
         added = schedule.sudo().message_ids.filtered(lambda m: "Step added" in (m.body or ""))
         self.assertEqual(len(added), 1)
-        self.assertIn("First reminder (day 7)", added.body)
+        self.assertIn("First reminder (day 7), Email: Payment Reminder", added.body)
         step = schedule.step_ids
         schedule.write({"step_ids": [Command.update(step.id, {"offset_days": 10, "manual": True}),
                                      Command.create({"name": "Call", "offset_days": 20, "action": "call"})]})
@@ -118,7 +118,7 @@ class TestConfigAudit(ClerkCommon):
         self.assertEqual(changed.author_id, self.manager.partner_id)
         schedule.write({"step_ids": [Command.delete(step.id)]})
         removed = schedule.sudo().message_ids.filtered(lambda m: "Step removed" in (m.body or ""))
-        self.assertIn("First reminder (day 10), Email", removed.body)
+        self.assertIn("First reminder (day 10), Email: Payment Reminder", removed.body)
         self.assertEqual(len(schedule.sudo().message_ids.filtered(lambda m: "Step added" in (m.body or ""))), 2)
 
     def test_queue_and_team_are_tracked(self):
