@@ -81,6 +81,9 @@ class TestConfigAudit(ClerkCommon):
         category.write({"max_size_mb": old_size + 5, "keep_after_posting": not category.keep_after_posting})
         self.assert_tracked(category, "max_size_mb", old_size, old_size + 5)
         self.assertTrue(self.tracked(category, "keep_after_posting"))
+        # the cache of kept categories follows the change (chatter or not, a write clears it)
+        self.assertEqual(category.id in self.env["clerk.document.category"]._kept_category_ids(),
+                         category.keep_after_posting)
 
     def test_schedule_settings_are_tracked(self):
         schedule = self.as_manager(self.env["clerk.reminder.schedule"]).create({
