@@ -78,12 +78,14 @@ class TestConfigAudit(ClerkCommon):
     def test_document_category_is_tracked(self):
         category = self.as_manager(self.env.ref("invoicing_clerk_tools.document_category_purchase_order"))
         old_size = category.max_size_mb
+        kept_before = self.env["clerk.document.category"]._kept_category_ids()  # cached from now on
         category.write({"max_size_mb": old_size + 5, "keep_after_posting": not category.keep_after_posting})
         self.assert_tracked(category, "max_size_mb", old_size, old_size + 5)
         self.assertTrue(self.tracked(category, "keep_after_posting"))
         # the cache of kept categories follows the change (chatter or not, a write clears it)
-        self.assertEqual(category.id in self.env["clerk.document.category"]._kept_category_ids(),
-                         category.keep_after_posting)
+        kept_after = self.env["clerk.document.category"]._kept_category_ids()
+        self.assertNotEqual(category.id in kept_before, category.id in kept_after)
+        self.assertEqual(category.id in kept_after, category.keep_after_posting)
 
     def test_schedule_settings_are_tracked(self):
         schedule = self.as_manager(self.env["clerk.reminder.schedule"]).create({
