@@ -29,15 +29,17 @@ class ClerkReminderSchedule(models.Model):
     """
 
     _name = "clerk.reminder.schedule"
-    _description = "Payment Reminder Schedule"
     _inherit = ["mail.thread"]
+    _description = "Payment Reminder Schedule"
     _order = "sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True, translate=True)
-    active = fields.Boolean(default=True)
-    sequence = fields.Integer(default=10, help="Among schedules matching a customer tag, the first applies.")
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    sequence = fields.Integer(default=10, tracking=True,
+                              help="Among schedules matching a customer tag, the first applies.")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company,
+                                 tracking=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     step_ids = fields.One2many("clerk.reminder.step", "schedule_id", string="Steps", copy=True)
     step_count = fields.Integer(compute="_compute_step_count")
@@ -64,13 +66,13 @@ class ClerkReminderSchedule(models.Model):
     )
     recipient = fields.Selection(
         [("invoice", "Invoice address"), ("collections", "Collections contact")],
-        string="Send To", required=True, default="invoice",
+        string="Send To", required=True, default="invoice", tracking=True,
         help="Invoice address: the invoice's customer address. Collections contact: the customer's designated "
         "collections contact (the invoice address when the customer has none).",
     )
-    thank_you = fields.Boolean(string="Thank You Message",
+    thank_you = fields.Boolean(string="Thank You Message", tracking=True,
                                help="Thank the customer when a reminded invoice is paid.")
-    thank_you_template_id = fields.Many2one("mail.template", string="Thank You Template",
+    thank_you_template_id = fields.Many2one("mail.template", string="Thank You Template", tracking=True,
                                             domain="[('model', '=', 'clerk.reminder.log')]")
     working_days_only = fields.Boolean(
         string="Working Days Only", tracking=True,
@@ -78,17 +80,17 @@ class ClerkReminderSchedule(models.Model):
         "weekends.",
     )
     partner_category_ids = fields.Many2many(
-        "res.partner.category", string="Customer Tags",
+        "res.partner.category", string="Customer Tags", tracking=True,
         help="Customers with one of these tags follow this schedule (unless their own schedule is set).",
     )
     user_id = fields.Many2one("res.users", string="Responsible Clerk", default=lambda self: self.env.user,
-                              domain="[('share', '=', False)]",
+                              domain="[('share', '=', False)]", tracking=True,
                               help="Receives activities when neither the customer nor the invoice names a "
                               "responsible clerk.")
     escalation_user_id = fields.Many2one(
-        "res.users", string="Escalate To", domain="[('share', '=', False)]",
+        "res.users", string="Escalate To", domain="[('share', '=', False)]", tracking=True,
         help="After the last step (and for escalation steps without their own user or group): who is told.")
-    escalation_group_id = fields.Many2one("res.groups", string="Escalate To Group")
+    escalation_group_id = fields.Many2one("res.groups", string="Escalate To Group", tracking=True)
     is_company_default = fields.Boolean(compute="_compute_is_company_default", string="Company Default")
 
     @api.depends("step_ids")
@@ -114,9 +116,20 @@ class ClerkReminderSchedule(models.Model):
                     "(e.g. 'Thank you for your payment') or turn Thank You Message off.", schedule=schedule.name))
 
     def action_set_company_default(self):
+        """Whoever may edit the schedule (a Clerk Manager) may make it the default of its company, which only
+        administrators may otherwise edit."""
         self.ensure_one()
-        self.company_id.clerk_reminder_schedule_id = self
+        self.check_access("write")
+        previous = self.company_id.clerk_reminder_schedule_id
+        self.company_id.sudo().clerk_reminder_schedule_id = self
+        self._message_log(body=self.env._(
+            "Made the default schedule of %(company)s (was: %(previous)s).", company=self.company_id.name,
+            previous=previous.display_name or self.env._("none")))
         return True
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        # The responsible clerk receives the schedule's fallback activities, not an "assigned to you" mail.
+        return []
 
     def action_run_now(self):
         """The Clerk Manager's "Run Now": a preview of what the run will send for the schedules' companies, to

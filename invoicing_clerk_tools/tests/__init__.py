@@ -21,3 +21,4 @@ from . import test_billing
 from . import test_history
 from . import test_guest
 from . import test_i18n
+from . import test_config_audit
