@@ -76,7 +76,7 @@ class ClerkDispute(models.Model):
             raise UserError(_("Only an unpaid invoice can be disputed."))
         if move.clerk_dispute or self.search_count([("move_id", "=", move.id), ("state", "=", "open")], limit=1):
             raise UserError(_("This invoice is already in dispute: we will answer you."))
-        if not reason.exists() or not reason.active or reason.company_id not in (move.company_id, reason.browse()):
+        if not reason.exists() or not reason.active or (reason.company_id and reason.company_id != move.company_id):
             raise ValidationError(_("Reason: choose one of the reasons offered."))
         message = portal.clean_message(message)
         if not message:

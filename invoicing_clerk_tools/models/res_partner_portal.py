@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
@@ -22,7 +23,9 @@ class ResPartner(models.Model):
 
     def action_clerk_revoke_portal_links(self):
         """New tokens for the customers' statement links: every link sent so far stops working."""
-        self.check_access("write")
+        if not self.env.user.has_group("invoicing_clerk_tools.group_clerk"):
+            raise AccessError(self.env._("Only invoicing clerks revoke statement links."))
+        self.check_access("read")
         self.env["clerk.portal.access"].sudo().search(
             [("partner_id", "in", self.commercial_partner_id.ids)])._revoke()
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
