@@ -84,6 +84,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
     "demo": [
         "demo/clerk_demo.xml",
         "demo/clerk_reminder_demo.xml",
+        "demo/clerk_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
