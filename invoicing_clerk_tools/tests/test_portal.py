@@ -390,3 +390,27 @@ class TestPortalResolution(ReminderCommon):
         with self.assertRaises(AccessError):
             self.env["clerk.dispute.reason"].with_user(self.clerk).create({"name": "x"})
         self.env["clerk.dispute.reason"].with_user(self.manager).create({"name": "Manager's reason"})
+
+
+class TestPortalGuest(PortalCommon):
+    """Installed and not configured, the portal changes nothing; its records are the clerks' only."""
+
+    def test_off_for_a_new_company(self):
+        company = self.env["res.company"].create({"name": "Just Installed"})
+        self.assertFalse(company.clerk_portal_enabled)
+        self.assertFalse(self.partner_a._clerk_portal_statement_url(company))
+
+    def test_outsiders_cannot_read_portal_records(self):
+        dispute = self.Dispute._portal_raise(self.inv_1, self.reason, "wrong", [], self.partner_a)
+        for model in ("clerk.dispute", "clerk.payment.promise", "clerk.portal.access", "clerk.dispute.reason"):
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                self.env[model].with_user(self.outsider).check_access("read")
+        with self.assertRaises(AccessError):
+            self.inv_1.with_user(self.outsider).read(["clerk_dispute_ids"])
+        with self.assertRaises(AccessError):
+            self.partner_a.with_user(self.outsider).action_clerk_revoke_portal_links()
+        self.assertEqual(self.inv_1.with_user(self.clerk).clerk_dispute_ids, dispute)
+        # a clerk of another company does not see it
+        other = self.setup_other_company()["company"]
+        stranger = self._create_clerk_user("clerk_far", "Far Clerk", "group_clerk", companies=other)
+        self.assertFalse(self.env["clerk.dispute"].with_user(stranger).search([]))
