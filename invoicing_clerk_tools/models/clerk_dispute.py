@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -125,20 +127,20 @@ class ClerkDispute(models.Model):
             order="company_id", limit=1)
 
     @api.model
-    def _portal_check_rate(self, move):
+    def _portal_check_rate(self, moves):
         """At most a few submissions per invoice and per customer in an hour (disputes and promises together)."""
         since = fields.Datetime.subtract(fields.Datetime.now(), hours=1)
-        Promise = self.env["clerk.payment.promise"].sudo()
-        Dispute = self.sudo()
-        per_move = (Dispute.search_count([("move_id", "=", move.id), ("create_date", ">=", since)])
-                    + Promise.search_count([("move_id", "=", move.id), ("create_date", ">=", since)]))
-        partner = move.commercial_partner_id
-        per_partner = (Dispute.search_count([("partner_id", "=", partner.id), ("create_date", ">=", since)])
-                       + Promise.search_count([("partner_id", "=", partner.id), ("create_date", ">=", since)]))
-        if (per_move >= portal.MAX_SUBMISSIONS_PER_INVOICE_HOUR
-                or per_partner >= portal.MAX_SUBMISSIONS_PER_CUSTOMER_HOUR):
-            raise SubmissionLimit(self.env._("You have sent several requests in the last hour: please try again later "
-                                       "or reply to our e-mail."))
+        per_move, per_partner = defaultdict(int), defaultdict(int)
+        partners = moves.commercial_partner_id
+        for model in (self.sudo(), self.env["clerk.payment.promise"].sudo()):
+            domain = [("create_date", ">=", since), ("partner_id", "in", partners.ids)]
+            for move, partner, count in model._read_group(domain, ["move_id", "partner_id"], ["__count"]):
+                per_move[move.id] += count
+                per_partner[partner.id] += count
+        if (any(per_move[move.id] >= portal.MAX_SUBMISSIONS_PER_INVOICE_HOUR for move in moves)
+                or any(per_partner[partner.id] >= portal.MAX_SUBMISSIONS_PER_CUSTOMER_HOUR for partner in partners)):
+            raise SubmissionLimit(self.env._("You have sent several requests in the last hour: please try again "
+                                             "later or reply to our e-mail."))
 
     # ------------------------------------------------------------------ resolved by the clerk
     def _check_clerk(self):

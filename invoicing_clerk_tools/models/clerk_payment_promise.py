@@ -62,9 +62,7 @@ class ClerkPaymentPromise(models.Model):
                                        moves.amount_residual if len(moves) == 1 else None)
         if errors:
             raise ValidationError(self._error_text(errors[0], today, company, moves))
-        Dispute = self.env["clerk.dispute"]
-        for move in moves:
-            Dispute._portal_check_rate(move)
+        self.env["clerk.dispute"]._portal_check_rate(moves)
         note = portal.clean_message(note)
         self.sudo().search([("move_id", "in", moves.ids), ("state", "=", "open")]).write({"state": "replaced"})
         promises = self.sudo().create([{

@@ -322,6 +322,17 @@ class TestPortalResolution(ReminderCommon):
         self.assertFalse(self.logs(disputed | promised))
         self.assertEqual(len(self.logs(plain)), 1)
 
+    def test_reminder_mail_carries_the_statement_link(self):
+        move = self.invoice()
+        self.run_reminders(DUE + timedelta(days=5))
+        body = self.mails_for(move).body_html
+        access = self.env["clerk.portal.access"].sudo().search([("partner_id", "=", self.partner_a.id)])
+        self.assertIn(f"/my/clerk/statement/{access.id}?access_token={access.access_token}", body)
+        self.company.clerk_portal_enabled = False
+        other = self.invoice(partner=self.partner_b)
+        self.run_reminders(DUE + timedelta(days=5))
+        self.assertNotIn("/my/clerk/statement/", self.mails_for(other).body_html)
+
     def test_rejected_dispute_resumes_after_grace(self):
         move = self.invoice()
         with freeze_time(DUE + timedelta(days=1)):
