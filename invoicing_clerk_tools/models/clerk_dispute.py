@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.mimetypes import guess_mimetype
+from odoo.tools.misc import format_date
 
 from ..tools import documents, portal
 
@@ -171,7 +172,8 @@ class ClerkDispute(models.Model):
                                   "resolved_date": fields.Datetime.now(), "correction_move_id": correction.id,
                                   "answer": _("Accepted: %s", correction.display_name)})
             move.sudo().write({"clerk_dispute": False, "clerk_dispute_reason": False})
-            move._clerk_tell_customer(_(
+            told = self.with_context(lang=move.partner_id.lang).env  # in the customer's language
+            move._clerk_tell_customer(told._(
                 "You were right about invoice %(invoice)s (%(reason)s): we are correcting it with %(note)s, which "
                 "you will receive shortly.", invoice=move.name, reason=dispute.reason_id.name,
                 note=correction.display_name), author=self.env.user.partner_id)
@@ -196,11 +198,13 @@ class ClerkDispute(models.Model):
             grace = fields.Date.add(today, days=move.company_id.clerk_dispute_grace_days)
             dispute.sudo().write({"state": "rejected", "answer": answer, "resolved_uid": self.env.uid,
                                   "resolved_date": fields.Datetime.now(), "grace_until": grace})
+            told = self.with_context(lang=move.partner_id.lang).env  # in the customer's language
             move._clerk_tell_customer(
-                Markup("%s%s") % (paragraphs(_(
+                Markup("%s%s") % (paragraphs(told._(
                     "About your dispute of invoice %(invoice)s (%(reason)s): we have checked it and the invoice "
-                    "stands.", invoice=move.name, reason=dispute.reason_id.name)), paragraphs(answer))
-                + paragraphs(_("Payment reminders resume on %s.", grace)), author=self.env.user.partner_id)
+                    "stands.", invoice=move.name, reason=dispute.reason_id.with_env(told).name)), paragraphs(answer))
+                + paragraphs(told._("Payment reminders resume on %s.", format_date(told, grace))),
+                author=self.env.user.partner_id)
             dispute.activity_id.sudo().exists().action_feedback(dispute.answer)
         self._resume_after_grace(today)
         return True

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 from ..tools import portal
 from .clerk_dispute import CHANNELS, paragraphs
@@ -71,16 +72,17 @@ class ClerkPaymentPromise(models.Model):
         } for move in moves])
         moves.write({"clerk_promise_date": promise_date, "clerk_promise_amount": amount or 0.0,
                      "clerk_promise_note": (note or _("Promised in the customer portal"))[:200]})
+        pay_by = format_date(self.env, promise_date)
         for move in moves:
             what = (_("%(amount)s of invoice %(invoice)s", amount=move.currency_id.format(amount), invoice=move.name)
                     if amount else _("invoice %s", move.name))
             move.message_post(
                 body=Markup("<p><strong>%s</strong></p>%s") % (
-                    _("Promise to pay %(what)s by %(date)s", what=what, date=promise_date), paragraphs(note)),
+                    _("Promise to pay %(what)s by %(date)s", what=what, date=pay_by), paragraphs(note)),
                 author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_note")
             move._clerk_tell_customer(_(
                 "We have recorded your promise to pay %(what)s by %(date)s. Payment reminders for it are paused "
-                "until then.", what=what, date=promise_date))
+                "until then.", what=what, date=pay_by))
         return promises
 
     def _error_text(self, code, today, company, moves):
@@ -90,7 +92,7 @@ class ClerkPaymentPromise(models.Model):
             portal.DATE_PAST: lambda: _("Pay By: choose a date from today on."),
             portal.DATE_TOO_FAR: lambda: _(
                 "Pay By: choose a date by %s at the latest.",
-                fields.Date.add(today, days=company.clerk_promise_max_days)),
+                format_date(self.env, fields.Date.add(today, days=company.clerk_promise_max_days))),
             portal.AMOUNT_INVALID: lambda: _("Amount: enter an amount above zero, or leave it empty for all."),
             portal.AMOUNT_TOO_HIGH: lambda: _(
                 "Amount: at most the %s due on the invoice.", moves.currency_id.format(moves.amount_residual)),
@@ -103,9 +105,10 @@ class ClerkPaymentPromise(models.Model):
         promises.write({"state": "broken"})
         for promise in promises:
             move = promise.move_id
-            move._clerk_tell_customer(Markup("%s") % paragraphs(self.env._(
+            told = self.with_context(lang=move.partner_id.lang).env  # in the customer's language
+            move._clerk_tell_customer(Markup("%s") % paragraphs(told._(
                 "You promised to pay invoice %(invoice)s by %(date)s and we have not received the payment yet. "
                 "Please pay the %(amount)s due, or answer this e-mail if something stands in the way.",
-                invoice=move.name, date=promise.promise_date,
+                invoice=move.name, date=format_date(told, promise.promise_date),
                 amount=move.currency_id.format(move.amount_residual))))
         return promises
