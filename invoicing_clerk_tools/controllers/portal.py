@@ -71,7 +71,7 @@ class ClerkCustomerPortal(PortalAccount):
             ["company_id"])
         return request.env["res.company"].sudo().browse([company.id for (company,) in groups])
 
-    @http.route("/my/clerk/statement", type="http", auth="user", website=True, readonly=True)
+    @http.route("/my/clerk/statement", type="http", auth="user", website=True)
     def clerk_my_statement(self, company_id=None, **kw):
         """The signed-in customer's statement: of the company asked for, else of the first one."""
         companies = self._clerk_user_companies()
@@ -116,7 +116,7 @@ class ClerkCustomerPortal(PortalAccount):
         return values
 
     @http.route("/my/clerk/statement/<int:access_id>/invoice/<int:move_id>", type="http", auth="public",
-                website=True, readonly=True)
+                website=True)
     def clerk_statement_invoice(self, access_id, move_id, access_token=None, **kw):
         """From a statement link to Odoo's own page of one of its invoices (with the invoice's own token)."""
         access_sudo = self._clerk_statement_access(access_id, access_token)

@@ -59,7 +59,7 @@ class TestPortalHttp(HttpCase, PortalCommon):
     def csrf(self, url):
         page = self.url_open(url)
         self.assertEqual(page.status_code, 200, url)
-        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return re.search(r'(?:name="csrf_token" value="|csrf_token: ")([^"]+)"', page.text).group(1)
 
     def post(self, url, data, files=None, page=None):
         data = dict(data, csrf_token=self.csrf(page or url))
@@ -153,6 +153,16 @@ class TestPortalHttp(HttpCase, PortalCommon):
         path, query = self.statement_link().split("?")
         self.assertEqual(self.url_open(f"{path}/invoice/{foreign.id}?{query}",
                                        allow_redirects=False).status_code, 404)
+
+    def test_nothing_while_the_company_has_it_off(self):
+        link = self.statement_link()
+        self.company.clerk_portal_enabled = False
+        self.assertEqual(self.url_open(link).status_code, 404)
+        page = self.url_open(self.inv_1.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("clerk_portal", page.text)
+        self.assertEqual(self.dispute(self.inv_1).status_code, 404)
+        self.assertFalse(self.Dispute.search([]))
 
     # ------------------------------------------------------------------ dispute
     def dispute(self, move, data=None, files=None, token=None, page=None):
