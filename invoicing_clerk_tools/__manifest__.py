@@ -22,7 +22,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
     "author": "Invoicing Clerk Tools contributors",
     "website": "https://github.com/invoicing-clerk-tools/invoicing_clerk_tools",
     "license": "LGPL-3",
-    "depends": ["account", "purchase", "mail", "account_debit_note"],
+    "depends": ["account", "purchase", "mail", "account_debit_note", "portal"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/clerk_security.xml",
@@ -33,6 +33,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "security/ir.model.access.csv",
         "security/clerk_reminder_security.xml",
         "security/clerk_statement_security.xml",
+        "security/clerk_portal_security.xml",
         "data/clerk_queue_data.xml",
         "data/clerk_approval_cron.xml",
         "data/clerk_reminder_data.xml",
@@ -41,6 +42,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "data/clerk_document_mail_template.xml",
         "data/clerk_matching_data.xml",
         "data/clerk_statement_data.xml",
+        "data/clerk_portal_data.xml",
         "views/clerk_queue_views.xml",
         "views/clerk_post_override_views.xml",
         "views/account_move_views.xml",
@@ -77,10 +79,13 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/clerk_menus.xml",
         "views/clerk_reminder_menus.xml",
         "views/clerk_statement_menus.xml",
+        "views/clerk_portal_views.xml",
+        "views/clerk_portal_templates.xml",
     ],
     "demo": [
         "demo/clerk_demo.xml",
         "demo/clerk_reminder_demo.xml",
+        "demo/clerk_portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

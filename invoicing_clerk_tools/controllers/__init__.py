@@ -4,3 +4,4 @@ from . import documents
 from . import main
 from . import matching
 from . import reminders
+from . import portal

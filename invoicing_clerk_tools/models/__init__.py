@@ -52,3 +52,12 @@ from . import res_partner_reminder
 from . import res_partner_statement
 from . import res_users_approval
 from . import res_users_workload
+from . import account_move_portal
+from . import clerk_dispute
+from . import clerk_dispute_reason
+from . import clerk_payment_promise
+from . import clerk_portal_access
+from . import clerk_reminder_schedule_portal
+from . import res_company_portal
+from . import res_config_settings_portal
+from . import res_partner_portal

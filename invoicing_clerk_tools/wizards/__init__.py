@@ -14,3 +14,5 @@ from . import clerk_reassign_wizard
 from . import clerk_reminder_confirm_wizard
 from . import clerk_reminder_run_wizard
 from . import clerk_statement_wizard
+from . import clerk_invoice_correction_wizard_portal
+from . import clerk_dispute_reject_wizard
