@@ -22,8 +22,9 @@ class ClerkReminderSchedule(models.Model):
 
     The run (:meth:`_run`) is a batch job: it plans the due steps of all
     invoices in a few grouped queries, claims a batch of invoices with
-    ``FOR UPDATE SKIP LOCKED``, records one reminder log per (invoice, step)
-    (unique), performs the batch and commits before the next one.
+    ``FOR UPDATE SKIP LOCKED``, records one reminder line per (invoice, step)
+    (unique) and one communication per message and channel, performs the
+    batch and commits before the next one.
     """
 
     _name = "clerk.reminder.schedule"
@@ -57,7 +58,7 @@ class ClerkReminderSchedule(models.Model):
     thank_you = fields.Boolean(string="Thank You Message",
                                help="Thank the customer when a reminded invoice is paid.")
     thank_you_template_id = fields.Many2one("mail.template", string="Thank You Template",
-                                            domain="[('model', '=', 'clerk.reminder.log')]")
+                                            domain="[('model', '=', 'clerk.reminder.communication')]")
     working_days_only = fields.Boolean(
         string="Working Days Only",
         help="Count step days and the minimum interval in working days (Monday to Friday); nothing is sent on "
@@ -115,8 +116,9 @@ class ClerkReminderSchedule(models.Model):
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Reminders run"),
-                "message": self.env._("%(created)s reminder(s) recorded, %(retried)s retried.",
-                                      created=stats["created"], retried=stats["retried"]),
+                "message": self.env._(
+                    "%(messages)s reminder(s) recorded for %(created)s invoice step(s), %(retried)s retried.",
+                    messages=stats["messages"], created=stats["created"], retried=stats["retried"]),
                 "type": "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
@@ -136,14 +138,15 @@ class ClerkReminderSchedule(models.Model):
         """Perform every due reminder step; returns counters. Commits per batch (``_commit_progress``)."""
         today = today or fields.Date.context_today(self)
         companies = companies or self.env["res.company"].search([])
-        Log = self.env["clerk.reminder.log"]
+        Communication = self.env["clerk.reminder.communication"]
         cron = self.env["ir.cron"]
-        stats = {"created": 0, "retried": 0, "thanked": 0, "skipped": 0}
-        Log._housekeeping(today, companies)
+        # messages: communications recorded; created: their invoice lines
+        stats = {"messages": 0, "created": 0, "retried": 0, "thanked": 0, "skipped": 0}
+        Communication._housekeeping(today, companies)
         self.env["account.move"]._clerk_promises_broken(today, companies)
         if not cron._commit_progress():
             return stats
-        stats["retried"] = Log._retry_failed(today, companies)
+        stats["retried"] = Communication._retry_failed(today, companies)
         skipped = set()
         while True:
             messages = self._plan(today, companies, exclude=skipped)
@@ -151,7 +154,8 @@ class ClerkReminderSchedule(models.Model):
                 break
             total = sum(len(message["members"]) for message in messages)
             for batch in self._batches(messages):
-                created, unclaimed = self._perform_batch(batch, today)
+                (messages_created, created), unclaimed = self._perform_batch(batch, today)
+                stats["messages"] += messages_created
                 stats["created"] += created
                 stats["skipped"] += len(unclaimed)
                 skipped.update(unclaimed)
@@ -159,7 +163,8 @@ class ClerkReminderSchedule(models.Model):
                 total -= size
                 if not cron._commit_progress(size, remaining=total):
                     return stats
-        stats["thanked"] = Log._thank(today, companies)
+        stats["thanked"] = Communication._thank(today, companies)
+        stats["messages"] += stats["thanked"]
         cron._commit_progress()
         return stats
 
@@ -193,7 +198,7 @@ class ClerkReminderSchedule(models.Model):
             ("commercial_partner_id.clerk_reminder_excluded", "=", False),
             ("clerk_dispute", "=", False),
             "|", ("clerk_promise_date", "=", False), ("clerk_promise_date", "<", today),
-            ("clerk_reminder_log_ids", "not any", [("is_final", "=", True), ("kind", "=", "reminder")]),
+            ("clerk_reminder_line_ids", "not any", [("is_final", "=", True), ("kind", "=", "reminder")]),
         ])
         return domain
 
@@ -220,15 +225,15 @@ class ClerkReminderSchedule(models.Model):
         partners = moves.commercial_partner_id
         partners.fetch(["clerk_reminder_schedule_id", "category_id"])
         resolve = self._resolver(schedules, companies)
-        Log = self.env["clerk.reminder.log"]
+        Line = self.env["clerk.reminder.line"]
         done = {
             move.id: step_ids
-            for move, step_ids in Log._read_group(
+            for move, step_ids in Line._read_group(
                 [("move_id", "in", moves.ids), ("kind", "=", "reminder")], ["move_id"], ["step_id:array_agg"])
         }
         last_contact = {
             (company.id, partner.id): last
-            for company, partner, last in Log._read_group(
+            for company, partner, last in self.env["clerk.reminder.communication"]._read_group(
                 [("partner_id", "in", partners.ids), ("contact", "=", True), ("state", "in", ("queued", "sent")),
                  ("company_id", "in", companies.ids)],
                 ["company_id", "partner_id"], ["date:max"])
@@ -283,21 +288,22 @@ class ClerkReminderSchedule(models.Model):
 
     @api.model
     def _perform_batch(self, batch, today):
-        """Claim the batch's invoices, record their logs and perform the messages. Returns (created, unclaimed ids).
+        """Claim the batch's invoices, record their lines and perform the messages.
 
-        The lock is the first statement of the transaction: another worker's
-        committed logs are then visible, and invoices it holds are skipped.
-        Should it still race us to a log, the unique constraint refuses the
+        Returns ((communications, lines) created, unclaimed invoice ids). The
+        lock is the first statement of the transaction: another worker's
+        committed lines are then visible, and invoices it holds are skipped.
+        Should it still race us to a line, the unique constraint refuses the
         duplicate and the whole batch is undone and skipped.
         """
         Move = self.env["account.move"]
-        Log = self.env["clerk.reminder.log"]
+        Line = self.env["clerk.reminder.line"]
         move_ids = [move_id for message in batch for move_id, _step in message["members"]]
         claimed = set(Move.browse(move_ids).try_lock_for_update(allow_referencing=True).ids)
         step_ids = {step_id for message in batch for _move, step_id in message["members"]}
         already = {
-            (log.move_id.id, log.step_id.id)
-            for log in Log.search_fetch([("move_id", "in", list(claimed)), ("step_id", "in", list(step_ids))],
+            (line.move_id.id, line.step_id.id)
+            for line in Line.search_fetch([("move_id", "in", list(claimed)), ("step_id", "in", list(step_ids))],
                                         ["move_id", "step_id"])
         }
         unclaimed = set(move_ids) - claimed
@@ -311,15 +317,15 @@ class ClerkReminderSchedule(models.Model):
                 message = dict(message, lead=members[0])
             to_do.append(dict(message, members=members))
         if not to_do:
-            return 0, unclaimed
+            return (0, 0), unclaimed
         try:
             with self.env.cr.savepoint():
-                created = Log._record_and_perform(to_do, today)
+                communications, lines = self.env["clerk.reminder.communication"]._record_and_perform(to_do, today)
         except (pg_errors.UniqueViolation, pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
             _logger.info("Reminder batch taken by another worker; skipped")
             self.env.invalidate_all()
-            return 0, set(move_ids)
-        return created, unclaimed
+            return (0, 0), set(move_ids)
+        return (len(communications), len(lines)), unclaimed
 
     # ------------------------------------------------------------ for views
     @api.model
@@ -334,10 +340,10 @@ class ClerkReminderSchedule(models.Model):
         if not schedules:
             return result
         resolve = self.sudo()._resolver(schedules, companies.sudo())
-        Log = self.env["clerk.reminder.log"].sudo()
+        Line = self.env["clerk.reminder.line"].sudo()
         done = {
             move.id: step_ids
-            for move, step_ids in Log._read_group(
+            for move, step_ids in Line._read_group(
                 [("move_id", "in", moves.ids), ("kind", "=", "reminder")], ["move_id"], ["step_id:array_agg"])
         }
         Step = self.env["clerk.reminder.step"]

@@ -33,8 +33,8 @@ class ClerkReminderStep(models.Model):
                               "activity for the responsible clerk. Printable Letter: a PDF letter to print and post. "
                               "Escalation: an activity and a message to the escalation user or group.")
     mail_template_id = fields.Many2one(
-        "mail.template", string="Mail Template", domain="[('model', '=', 'clerk.reminder.log')]",
-        help="The message sent for an email step (and the wording of a letter), rendered on the reminder log "
+        "mail.template", string="Mail Template", domain="[('model', '=', 'clerk.reminder.communication')]",
+        help="The message sent for an email step (and the wording of a letter), rendered on the reminder communication "
         "in the customer's language.",
     )
     min_amount = fields.Monetary(
@@ -75,9 +75,10 @@ class ClerkReminderStep(models.Model):
                 raise ValidationError(self.env._(
                     "Mail Template: step %(step)s sends an email or a letter but has no template. Choose a mail "
                     "template (e.g. 'Payment reminder').", step=step.name))
-            if step.mail_template_id and step.mail_template_id.model != "clerk.reminder.log":
+            if step.mail_template_id and step.mail_template_id.model != "clerk.reminder.communication":
                 raise ValidationError(self.env._(
-                    "Mail Template of step %(step)s must be a template of Reminder Logs (clerk.reminder.log).",
+                    "Mail Template of step %(step)s must be a template of Payment Reminders Sent "
+                    "(clerk.reminder.communication).",
                     step=step.name))
             if step.action == "escalation" and not step._escalation_users():
                 raise ValidationError(self.env._(
