@@ -50,20 +50,16 @@ class ClerkCommunicationMixin(models.AbstractModel):
     last_attempt_date = fields.Date(string="Last Attempt", readonly=True)
 
     # ------------------------------------------------------------ sending
-    def _unreachable(self, recipients=None):
-        """``{reason: records}`` of ``self`` whose recipient cannot get a mail (batch: one blacklist query).
-
-        ``recipients`` maps a record id to its recipient when it is not yet stored on the record.
-        """
-        recipients = recipients or {}
-        partners = self.env["res.partner"].union(*(recipients.get(rec.id) or rec.recipient_id for rec in self))
+    def _unreachable(self):
+        """``{reason: records}`` of ``self`` whose recipient cannot get a mail (batch: one blacklist query)."""
+        partners = self.recipient_id
         partners.fetch(["email", "email_normalized", "message_bounce"])
         emails = [email for email in partners.mapped("email_normalized") if email]
         blacklisted = set(self.env["mail.blacklist"].sudo().search_fetch(
             [("email", "in", emails)], ["email"]).mapped("email")) if emails else set()
         failures = defaultdict(lambda: self.browse())
         for record in self:
-            recipient = recipients.get(record.id) or record.recipient_id
+            recipient = record.recipient_id
             if not recipient.email:
                 failures["no_email"] |= record
             elif not recipient.email_normalized:

@@ -68,7 +68,8 @@ class ClerkReminderCommunication(models.Model):
     line_ids = fields.One2many("clerk.reminder.line", "communication_id", string="Lines", readonly=True)
     line_count = fields.Integer(string="Invoices", compute="_compute_message_moves")
     currency_id = fields.Many2one(related="company_id.currency_id")
-    message_move_ids = fields.Many2many("account.move", compute="_compute_message_moves", string="Invoices")
+    message_move_ids = fields.Many2many("account.move", compute="_compute_message_moves",
+                                        string="Invoices of the Message")
     message_amount_due = fields.Monetary(compute="_compute_message_moves", currency_field="currency_id",
                                          string="Total Due")
     date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)

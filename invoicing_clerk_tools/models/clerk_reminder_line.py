@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from .clerk_reminder_communication import CHANNELS
-
 
 class ClerkReminderLine(models.Model):
     """One reminder step performed (or waiting) for one invoice, and the communication that carried it.
@@ -38,7 +36,7 @@ class ClerkReminderLine(models.Model):
     date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
     is_final = fields.Boolean(string="Last Step", readonly=True)
     # what became of it is the communication's
-    channel = fields.Selection(CHANNELS, related="communication_id.channel")
+    channel = fields.Selection(related="communication_id.channel")
     recipient_name = fields.Char(related="communication_id.recipient_name", string="Sent To")
     state = fields.Selection(related="communication_id.state", string="Status")
     failure_reason = fields.Selection(related="communication_id.failure_reason")

@@ -196,19 +196,16 @@ class ClerkStatementLog(models.Model):
         """Render the statements of ``self`` (one PDF call for the batch) and queue one mail per customer."""
         today = today or fields.Date.context_today(self)
         figures = self._statements()
-        recipients = {}
         to_send = self.browse()
         for log in self:
             log.summary = statement.summary(figures[log.id])
             if statement.is_empty(figures[log.id]) and not log.include_empty:
                 log.write({"state": "skipped"})
                 continue
-            recipients[log.id] = log.partner_id.browse(log.partner_id.address_get(["invoice"])["invoice"])
+            log.recipient_id = log.partner_id.address_get(["invoice"])["invoice"]
             to_send |= log
-        failures = to_send._unreachable(recipients)
+        failures = to_send._unreachable()
         for reason, logs in failures.items():
-            for log in logs:
-                log.recipient_id = recipients[log.id]
             logs._fail(reason, today)
         sendable = to_send - self.browse().union(*failures.values())
         if not sendable:
@@ -233,7 +230,7 @@ class ClerkStatementLog(models.Model):
         mail_values = []
         for log, attachment in zip(sendable, attachments, strict=True):
             values = rendered.get(log.id, {})
-            lang = recipients[log.id].lang or self.env.lang
+            lang = log.recipient_id.lang or self.env.lang
             body = template.with_context(lang=lang)._render_encapsulate(
                 LAYOUT, values.get("body_html") or "", add_context={"company": log.company_id},
                 context_record=log) if template else ""
@@ -243,7 +240,7 @@ class ClerkStatementLog(models.Model):
                 "email_from": values.get("email_from") or log.company_id.email_formatted or
                 self.env.user.email_formatted,
                 "reply_to": values.get("reply_to") or False,
-                "recipient_ids": [(4, recipients[log.id].id)],
+                "recipient_ids": [(4, log.recipient_id.id)],
                 "model": "res.partner",
                 "res_id": log.partner_id.id,
                 "auto_delete": True,
@@ -251,8 +248,7 @@ class ClerkStatementLog(models.Model):
                 "record_company_id": log.company_id.id,
             })
         sendable._queue_mails(mail_values, today, values={
-            log.id: {"attachment_id": attachment.id, "recipient_id": recipients[log.id].id}
-            for log, attachment in zip(sendable, attachments, strict=True)})
+            log.id: {"attachment_id": attachment.id} for log, attachment in zip(sendable, attachments, strict=True)})
 
     def _file_name(self):
         self.ensure_one()

@@ -13,7 +13,8 @@ the message pointed to it (``lead_log_id``). Now:
 
 Mail templates of reminder logs (the addon's, kept as edited, and any a manager made) move to the
 communications, which offer the same fields; the work queues of reminder logs, kept as edited, too.
-The old table goes with its model at the end of the upgrade.
+The old table is dropped once copied: the upgrade removes its model but would keep the table, whose
+foreign keys (invoices ``ondelete restrict``) would then refuse to delete an invoice ever reminded.
 """
 
 from odoo.tools import sql
@@ -81,3 +82,4 @@ def migrate(cr, version):
                                         '(''is_lead'', ''='', True), ', ''), '''action''', '''channel''')
          WHERE res_model = 'clerk.reminder.log'
     """)
+    cr.execute("DROP TABLE clerk_reminder_log CASCADE")  # with the foreign keys of the old wizard column

@@ -3,6 +3,7 @@
 - ``clerk.statement.log.last_attempt`` (date and time) -> ``last_attempt_date`` (date, as for reminders: a failed
   message is retried once a day);
 - its failure reason ``mail`` ("Mail server error") -> the shared ``smtp`` (same meaning and label);
+- the confirmation wizards left open are emptied (transient; they name old logs);
 - the addon's views of invoices and customers that list the old reminder logs are emptied here and written
   again from the module: while views are reloaded one by one, none may name the fields that are gone.
 
@@ -27,6 +28,8 @@ def migrate(cr, version):
                    "AND name = 'field_clerk_statement_log__last_attempt'")
     if sql.table_exists(cr, "clerk_statement_log"):
         cr.execute("UPDATE clerk_statement_log SET failure_reason = 'smtp' WHERE failure_reason = 'mail'")
+    if sql.table_exists(cr, "clerk_reminder_confirm_wizard"):
+        cr.execute("DELETE FROM clerk_reminder_confirm_wizard")  # open reviews name old logs; they are transient
     cr.execute("""
         UPDATE ir_ui_view SET arch_db = jsonb_build_object('en_US', '<data/>')
          WHERE id IN (SELECT res_id FROM ir_model_data
