@@ -53,7 +53,7 @@ class ClerkCommunicationMixin(models.AbstractModel):
     def _unreachable(self):
         """``{reason: records}`` of ``self`` whose recipient cannot get a mail (batch: one blacklist query)."""
         partners = self.recipient_id
-        partners.fetch(["email", "email_normalized", "message_bounce"])
+        partners.fetch(["email", "email_normalized", "message_bounce", "lang"])  # lang: for rendering
         emails = [email for email in partners.mapped("email_normalized") if email]
         blacklisted = set(self.env["mail.blacklist"].sudo().search_fetch(
             [("email", "in", emails)], ["email"]).mapped("email")) if emails else set()

@@ -247,7 +247,6 @@ class ClerkReminderCommunication(models.Model):
 
     def _send_mails(self, today, overrides=None):
         """Queue one mail per communication through the mail queue, in batch; unreachable recipients fail at once."""
-        self.recipient_id.fetch(["lang"])
         failures = self._unreachable()
         for reason, communications in failures.items():
             communications._fail(reason, today)
