@@ -396,6 +396,21 @@ class TestReminderRun(ReminderCommon):
         self.assertEqual(escalation.state, "sent")
         self.assertTrue(call.activity_id and escalation.activity_id)
 
+    def test_letter_is_printed_for_its_communication(self):
+        self.steps["Second"].action = "letter"
+        move = self.invoice(due=day(-20))
+        self.run_reminders(day(0))
+        letter = self.comms(move)
+        self.assertEqual((letter.channel, letter.state, letter.recipient_id), ("letter", "sent", self.partner_a))
+        self.assertTrue(letter.activity_id and letter.subject)
+        self.assertFalse(self.mails_for(move), "a letter is posted, not mailed")
+        action = letter.with_user(self.clerk).action_print_letter()
+        self.assertEqual((action["report_name"], action["context"]["active_ids"]),
+                         ("invoicing_clerk_tools.report_clerk_reminder_letter", letter.ids))
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "invoicing_clerk_tools.report_clerk_reminder_letter", letter.ids)[0].decode()
+        self.assertIn(self.partner_a.name, html)
+
     def test_escalation_step_to_group(self):
         group = self.env.ref("invoicing_clerk_tools.group_approver")
         escalate = self.env["clerk.reminder.step"].create({
