@@ -64,6 +64,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/account_move_reminder_views.xml",
         "report/clerk_reminder_letter.xml",
         "wizards/clerk_reminder_confirm_wizard_views.xml",
+        "wizards/clerk_reminder_run_wizard_views.xml",
         "wizards/clerk_document_wizard_views.xml",
         "wizards/clerk_discrepancy_wizard_views.xml",
         "views/account_move_matching_views.xml",
@@ -82,6 +83,9 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "demo/clerk_reminder_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "invoicing_clerk_tools/static/src/ready_panel/*",
+        ],
         "web.assets_tests": [
             "invoicing_clerk_tools/static/src/js/tours/*.js",
         ],

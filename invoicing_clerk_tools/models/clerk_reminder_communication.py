@@ -137,12 +137,7 @@ class ClerkReminderCommunication(models.Model):
         communication_values, line_groups = [], []
         for message in messages:
             schedule = Schedule.browse(message["schedule"])
-            by_channel = defaultdict(list)
-            for move_id, step_id in message["members"]:
-                by_channel[Step.browse(step_id).action].append((move_id, step_id))
-            for channel, members in by_channel.items():
-                lead = message["lead"] if message["lead"] in members else max(
-                    members, key=lambda member: Step.browse(member[1]).offset_days)
+            for channel, lead, members in self._split_by_channel(message):
                 move, step = Move.browse(lead[0]), Step.browse(lead[1])
                 values = {
                     "kind": "reminder",
@@ -193,6 +188,18 @@ class ClerkReminderCommunication(models.Model):
             superseded.write({"state": "cancelled", "failure_detail": self.env._("Superseded by a later step.")})
         communications.filtered(lambda communication: communication.state == "queued")._perform(today)
         return communications, lines
+
+    @api.model
+    def _split_by_channel(self, message):
+        """``[(channel, lead, members)]``: the communications a planned message makes, one per channel of its
+        steps; ``lead`` (invoice id, step id) is the highest step of the channel (its wording is used)."""
+        Step = self.env["clerk.reminder.step"]
+        by_channel = defaultdict(list)
+        for move_id, step_id in message["members"]:
+            by_channel[Step.browse(step_id).action].append((move_id, step_id))
+        return [(channel, message["lead"] if message["lead"] in members else max(
+                    members, key=lambda member: Step.browse(member[1]).offset_days), members)
+                for channel, members in by_channel.items()]
 
     @api.model
     def _recipient(self, schedule, move):

@@ -151,15 +151,18 @@ class TestReminderRun(ReminderCommon):
 
     def test_current_and_next_step_on_the_form(self):
         move = self.invoice()
-        self.assertEqual(move.clerk_reminder_next_step_id, self.steps["Courtesy"])
-        self.assertEqual(move.clerk_reminder_next_date, day(-3))
+        with freeze_time(day(-10)):
+            self.assertEqual(move.clerk_reminder_next_step_id, self.steps["Courtesy"])
+            self.assertEqual(move.clerk_reminder_next_date, day(-3))
         self.run_reminders(day(6))
         move.invalidate_recordset()
-        self.assertEqual(move.clerk_reminder_step_id, self.steps["First"])
-        self.assertEqual(move.clerk_reminder_next_step_id, self.steps["Second"])
-        self.assertEqual(move.clerk_reminder_next_date, day(15))
+        with freeze_time(day(6)):
+            self.assertEqual(move.clerk_reminder_step_id, self.steps["First"])
+            self.assertEqual(move.clerk_reminder_next_step_id, self.steps["Second"])
+            self.assertEqual(move.clerk_reminder_next_date, day(15))
 
     def test_grouping_per_customer_at_highest_step(self):
+        self.schedule.backlog = "due"
         old = self.invoice(due=day(-10), amount=300.0)
         recent = self.invoice(due=day(0), amount=200.0)
         other = self.invoice(partner=self.partner_b)
@@ -272,6 +275,8 @@ class TestReminderRun(ReminderCommon):
             Command.create({"name": "Own todo", "offset_days": 12, "action": "todo"})]})
         self.partner_b.clerk_reminder_schedule_id = own
         self.run_reminders(day(12))
+        self.assertNotIn(own, self.logs(move_b).schedule_id)  # 5 days at least after the invoice's last step
+        self.run_reminders(day(15))
         self.assertIn(own, self.logs(move_b).schedule_id)
 
     def test_manual_step_confirm_and_skip(self):
@@ -352,10 +357,14 @@ class TestReminderRun(ReminderCommon):
         self.assertTrue(log.mail_id)
 
     def test_last_step_escalates_and_flags(self):
-        self.schedule.escalation_user_id = self.manager
+        self.schedule.write({"escalation_user_id": self.manager.id, "backlog": "due"})
         move = self.invoice(due=day(-40))
         self.run_reminders(day(0))
-        log = self.logs(move)
+        # the call is the final notice: it waits until a reminder reached the customer
+        self.assertEqual(self.logs(move).step_id, self.steps["Second"])
+        self.assertFalse(self.partner_a.clerk_reminder_attention)
+        self.run_reminders(day(1))
+        log = self.logs(move, step_id=self.steps["Call"].id)
         self.assertEqual(log.step_id, self.steps["Call"])
         self.assertTrue(self.partner_a.clerk_reminder_attention)
         self.assertTrue(move.activity_ids.filtered(lambda a: a.user_id == self.manager))
@@ -374,7 +383,7 @@ class TestReminderRun(ReminderCommon):
                                      "partner_id": self.partner_a.id})
 
     def test_each_channel_logged_as_itself_with_its_recipient(self):
-        """A customer at the call step on one invoice and the escalation on another: a call to the customer's
+        """A message with one invoice at the call step and one at the escalation step: a call to the customer's
         contact and an escalation to the internal users, each logged as what it was."""
         group = self.env.ref("invoicing_clerk_tools.group_approver")
         escalate = self.env["clerk.reminder.step"].create({
@@ -382,7 +391,11 @@ class TestReminderRun(ReminderCommon):
             "escalation_group_id": group.id})
         to_call = self.invoice(due=day(-30))
         to_escalate = self.invoice(due=day(-45))
-        self.run_reminders(day(0))
+        message = {"schedule": self.schedule.id, "customer": self.partner_a.id, "last_step": escalate.id,
+                   "lead": (to_escalate.id, escalate.id),
+                   "members": [(to_call.id, self.steps["Call"].id), (to_escalate.id, escalate.id)]}
+        communications, lines = self.Communication.sudo()._record_and_perform([message], day(0))
+        self.assertEqual((len(communications), len(lines)), (2, 2))
         call = self.comms(to_call)
         escalation = self.comms(to_escalate)
         self.assertEqual((call.channel, call.step_id, call.recipient_id), ("call", self.steps["Call"], self.partner_a))
@@ -393,13 +406,17 @@ class TestReminderRun(ReminderCommon):
         self.assertIn(self.approver, escalation.escalation_user_ids)
         self.assertIn(self.approver.name, escalation.recipient_name)
         self.assertNotIn(self.partner_a.name, escalation.recipient_name)
-        self.assertEqual(escalation.state, "sent")
+        self.assertEqual((call.state, escalation.state), ("sent", "sent"))
         self.assertTrue(call.activity_id and escalation.activity_id)
+        # the preview of Run Now shows the same split: one line per communication
+        split = self.Communication._split_by_channel(message)
+        self.assertEqual({(channel, lead) for channel, lead, _members in split},
+                         {("call", (to_call.id, self.steps["Call"].id)), ("escalation", (to_escalate.id, escalate.id))})
 
     def test_letter_is_printed_for_its_communication(self):
-        self.steps["Second"].action = "letter"
-        move = self.invoice(due=day(-20))
-        self.run_reminders(day(0))
+        self.steps["First"].action = "letter"
+        move = self.invoice()
+        self.run_reminders(day(5))
         letter = self.comms(move)
         self.assertEqual((letter.channel, letter.state, letter.recipient_id), ("letter", "sent", self.partner_a))
         self.assertTrue(letter.activity_id and letter.subject)
@@ -417,8 +434,11 @@ class TestReminderRun(ReminderCommon):
             "schedule_id": self.schedule.id, "name": "Escalate", "offset_days": 45, "action": "escalation",
             "escalation_group_id": group.id})
         move = self.invoice(due=day(-50))
-        self.run_reminders(day(0))
-        self.assertEqual(self.logs(move).step_id, escalate)
+        for n in range(3):  # found late: the reminders first, one a day, then the escalation
+            self.run_reminders(day(n))
+            self.assertNotIn(escalate, self.logs(move).step_id)
+        self.run_reminders(day(3))
+        self.assertEqual(self.logs(move, step_id=escalate.id).step_id, escalate)
         self.assertTrue(move.activity_ids.filtered(lambda a: a.user_id == self.approver))
         self.assertIn(self.approver.partner_id, move.message_ids.partner_ids)
 
@@ -492,25 +512,17 @@ class TestReminderRun(ReminderCommon):
         self.run_reminders(day(15), companies=self.company | other)
         self.assertEqual(self.logs(move, step_id=self.steps["Second"].id).schedule_id, self.schedule)
 
-    def test_run_now_button(self):
-        move = self.invoice()
-        with freeze_time(day(5)):
-            self.env.flush_all()
-            with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-                action = self.schedule.with_env(self.env(cr=cr, user=self.manager)).action_run_now()
-        self.env.invalidate_all()
-        self.assertEqual(action["params"]["type"], "success")
-        self.assertEqual(self.logs(move).step_id, self.steps["First"])
-
     def test_run_now_counts_match_the_lists(self):
-        self.invoice(due=day(-10))
+        self.steps["First"].manual = True  # waiting for confirmation: counted and listed alike
         self.invoice(due=day(0))
+        self.invoice(due=day(-1))
         self.invoice(partner=self.partner_b)
-        self.steps["Second"].manual = True  # one waiting for confirmation: counted and listed alike
         with freeze_time(day(5)):
-            self.env.flush_all()
-            with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-                action = self.schedule.with_env(self.env(cr=cr, user=self.manager)).action_run_now()
+            action = self.schedule.with_user(self.manager).action_run_now()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.env.flush_all()
+        with freeze_time(day(5)), self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            result = wizard.with_env(self.env(cr=cr, user=self.manager)).action_send()
         self.env.invalidate_all()
         reminders = self.env.ref("invoicing_clerk_tools.clerk_reminder_communication_action")
         lines = self.env.ref("invoicing_clerk_tools.clerk_reminder_line_action")
@@ -518,8 +530,11 @@ class TestReminderRun(ReminderCommon):
             self.assertNotIn("search_default", list_action.context or "", "no default filter hides what was counted")
         listed = self.Communication.with_user(self.clerk).search_count([])
         listed_lines = self.Line.with_user(self.clerk).search_count([])
-        self.assertEqual((listed, listed_lines), (2, 3))
-        self.assertIn(f"{listed} reminder(s) recorded for {listed_lines} invoice step(s)", action["params"]["message"])
+        self.assertEqual((listed, listed_lines, wizard.message_count, wizard.invoice_count), (2, 3, 2, 3))
+        self.assertIn(f"{listed} message(s) to 2 customer(s): 0 sent or performed, 2 waiting for confirmation",
+                      result["params"]["message"])
+        queue = self.env.ref("invoicing_clerk_tools.queue_reminders_to_confirm").with_user(self.clerk)
+        self.assertEqual(queue.record_count, listed)
 
     def test_run_queries_grow_by_batch_not_by_invoice(self):
         partners = self.env["res.partner"].create([{"name": f"Customer {i}", "email": f"c{i}@example.com"}
