@@ -26,7 +26,7 @@ class TestBacklog(ReminderPlanCommon):
         log = self.logs(move)
         self.assertEqual(log.step_id, self.steps["First"])
         self.assertEqual(log.channel, "email")
-        self.assertEqual(log.mail_id.recipient_ids, self.partner_a)
+        self.assertEqual(log.communication_id.mail_id.recipient_ids, self.partner_a)
         self.assertFalse(self.escalations(move))
         fired = {}
         for n in range(1, 30):
