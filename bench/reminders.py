@@ -121,10 +121,12 @@ def main():
         with common.measure(env, cold=True) as first_run, profile_queries(env.cr, "--profile" in sys.argv):
             first = Schedule._run(today=today)
         mails = Mail.search_count([]) - mails_before
-        logs = env["clerk.reminder.log"].search_count([])
+        lines = env["clerk.reminder.line"].search_count([])
+        communications = env["clerk.reminder.communication"].search_count([])
         common.log(f"first run: {first} in {first_run.seconds:.1f} s, {first_run.queries} queries, {mails} mails, "
-                   f"{logs} logs")
-        assert logs == due, (logs, due)
+                   f"{lines} lines in {communications} communications")
+        assert lines == due, (lines, due)
+        assert communications == first["messages"], (communications, first)
 
         with common.measure(env, cold=True) as second_run:
             second = Schedule._run(today=today)

@@ -1,6 +1,6 @@
 {
     "name": "Invoicing Clerk Tools",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "summary": "An invoicing clerk's daily work in Odoo Accounting: approvals before posting, "
     "bill checks, follow-ups, supporting documents and clerk work queues",
@@ -62,7 +62,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "wizards/clerk_approval_decision_wizard_views.xml",
         "wizards/clerk_approval_export_views.xml",
         "views/clerk_reminder_schedule_views.xml",
-        "views/clerk_reminder_log_views.xml",
+        "views/clerk_reminder_communication_views.xml",
         "views/account_move_reminder_views.xml",
         "report/clerk_reminder_letter.xml",
         "wizards/clerk_reminder_confirm_wizard_views.xml",

@@ -23,9 +23,11 @@ from . import clerk_document_category
 from . import clerk_document_rule
 from . import clerk_match_tolerance
 from . import clerk_post_override
+from . import clerk_communication_mixin
 from . import clerk_queue
-from . import clerk_reminder_log
-from . import clerk_reminder_log_billing
+from . import clerk_reminder_communication
+from . import clerk_reminder_communication_billing
+from . import clerk_reminder_line
 from . import clerk_reminder_schedule
 from . import clerk_reminder_schedule_billing
 from . import clerk_reminder_step

@@ -31,7 +31,7 @@ class AccountMove(models.Model):
                                            tracking=True)
     clerk_promise_note = fields.Char(string="Promise Note", copy=False)
     clerk_promise_broken = fields.Boolean(string="Promise Broken", copy=False, readonly=True)
-    clerk_reminder_log_ids = fields.One2many("clerk.reminder.log", "move_id", string="Reminder History")
+    clerk_reminder_line_ids = fields.One2many("clerk.reminder.line", "move_id", string="Reminder History")
     clerk_reminder_step_id = fields.Many2one("clerk.reminder.step", string="Current Reminder Step",
                                              compute="_compute_clerk_reminder_steps")
     clerk_reminder_next_step_id = fields.Many2one("clerk.reminder.step", string="Next Reminder Step",
@@ -66,7 +66,7 @@ class AccountMove(models.Model):
             vals = dict(vals, clerk_promise_broken=False)
         return super().write(vals)
 
-    @api.depends("clerk_reminder_log_ids", "invoice_date_due", "payment_state", "commercial_partner_id",
+    @api.depends("clerk_reminder_line_ids", "invoice_date_due", "payment_state", "commercial_partner_id",
                  "amount_residual", "clerk_dispute", "clerk_promise_date", "clerk_reminder_excluded",
                  "commercial_partner_id.clerk_reminder_excluded")
     @api.depends_context("allowed_company_ids")

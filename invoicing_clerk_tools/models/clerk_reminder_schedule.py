@@ -24,8 +24,9 @@ class ClerkReminderSchedule(models.Model):
 
     The run (:meth:`_run`) is a batch job: it plans the due steps of all
     invoices in a few grouped queries, claims a batch of invoices with
-    ``FOR UPDATE SKIP LOCKED``, records one reminder log per (invoice, step)
-    (unique), performs the batch and commits before the next one.
+    ``FOR UPDATE SKIP LOCKED``, records one reminder line per (invoice, step)
+    (unique) and one communication per message and channel, performs the
+    batch and commits before the next one.
     """
 
     _name = "clerk.reminder.schedule"
@@ -73,7 +74,7 @@ class ClerkReminderSchedule(models.Model):
     thank_you = fields.Boolean(string="Thank You Message", tracking=True,
                                help="Thank the customer when a reminded invoice is paid.")
     thank_you_template_id = fields.Many2one("mail.template", string="Thank You Template", tracking=True,
-                                            domain="[('model', '=', 'clerk.reminder.log')]")
+                                            domain="[('model', '=', 'clerk.reminder.communication')]")
     working_days_only = fields.Boolean(
         string="Working Days Only", tracking=True,
         help="Count step days and the minimum interval in working days (Monday to Friday); nothing is sent on "
@@ -168,17 +169,16 @@ class ClerkReminderSchedule(models.Model):
         """
         today = today or fields.Date.context_today(self)
         companies = companies or self.env["res.company"].search([])
-        Log = self.env["clerk.reminder.log"]
+        Communication = self.env["clerk.reminder.communication"]
         cron = self.env["ir.cron"]
         stats = {"created": 0, "retried": 0, "thanked": 0, "skipped": 0, "messages": 0, "customers": 0,
                  "to_confirm": 0, "not_previewed": 0}
-        Step = self.env["clerk.reminder.step"]
         customers = set()
-        Log._housekeeping(today, companies)
+        Communication._housekeeping(today, companies)
         self.env["account.move"]._clerk_promises_broken(today, companies)
         if not cron._commit_progress():
             return stats
-        stats["retried"] = Log._retry_failed(today, companies)
+        stats["retried"] = Communication._retry_failed(today, companies)
         skipped = set()
         while True:
             messages = self._plan(today, companies, exclude=skipped)
@@ -190,10 +190,11 @@ class ClerkReminderSchedule(models.Model):
                 break
             total = sum(len(message["members"]) for message in messages)
             for batch in self._batches(messages):
-                created, unclaimed, performed = self._perform_batch(batch, today)
-                stats["created"] += created
-                stats["messages"] += len(performed)
-                stats["to_confirm"] += sum(1 for message in performed if Step.browse(message["lead"][1]).manual)
+                communications, unclaimed, performed = self._perform_batch(batch, today)
+                # messages: the communications recorded (one per channel of a planned message); created: their lines
+                stats["created"] += len(communications.line_ids)
+                stats["messages"] += len(communications)
+                stats["to_confirm"] += len(communications.filtered(lambda c: c.state == "to_confirm"))
                 customers.update(message["customer"] for message in performed)
                 stats["customers"] = len(customers)
                 stats["skipped"] += len(unclaimed)
@@ -202,7 +203,7 @@ class ClerkReminderSchedule(models.Model):
                 total -= size
                 if not cron._commit_progress(size, remaining=total):
                     return stats
-        stats["thanked"] = Log._thank(today, companies)
+        stats["thanked"] = Communication._thank(today, companies)
         cron._commit_progress()
         return stats
 
@@ -250,7 +251,7 @@ class ClerkReminderSchedule(models.Model):
             ("commercial_partner_id.clerk_reminder_excluded", "=", False),
             ("clerk_dispute", "=", False),
             "|", ("clerk_promise_date", "=", False), ("clerk_promise_date", "<", today),
-            ("clerk_reminder_log_ids", "not any", [("is_final", "=", True), ("kind", "=", "reminder")]),
+            ("clerk_reminder_line_ids", "not any", [("is_final", "=", True), ("kind", "=", "reminder")]),
         ])
         return domain
 
@@ -320,14 +321,14 @@ class ClerkReminderSchedule(models.Model):
     def _history(self, moves):
         """{move id: (step ids done, day of the last step, day it last reached the customer with a reminder)},
         in two grouped queries."""
-        Log = self.env["clerk.reminder.log"].sudo()
-        reminded = dict(Log._read_group(
-            [("move_id", "in", moves.ids), ("kind", "=", "reminder"), ("contact", "=", True),
-             ("state", "in", ("queued", "sent")), ("offset_days", ">=", 0)],
+        Line = self.env["clerk.reminder.line"].sudo()
+        reminded = dict(Line._read_group(
+            [("move_id", "in", moves.ids), ("kind", "=", "reminder"), ("communication_id.contact", "=", True),
+             ("communication_id.state", "in", ("queued", "sent")), ("offset_days", ">=", 0)],
             ["move_id"], ["date:max"]))
         return {
             move.id: (tuple(step_ids), last, reminded.get(move))
-            for move, step_ids, last in Log._read_group(
+            for move, step_ids, last in Line._read_group(
                 [("move_id", "in", moves.ids), ("kind", "=", "reminder")], ["move_id"],
                 ["step_id:array_agg", "date:max"])
         }
@@ -335,10 +336,10 @@ class ClerkReminderSchedule(models.Model):
     @api.model
     def _last_contacts(self, partners, companies):
         """{(company id, customer id): the day the customer was last contacted (message queued or sent)}."""
-        Log = self.env["clerk.reminder.log"].sudo()
+        Communication = self.env["clerk.reminder.communication"].sudo()
         return {
             (company.id, partner.id): last
-            for company, partner, last in Log._read_group(
+            for company, partner, last in Communication._read_group(
                 [("partner_id", "in", partners.ids), ("contact", "=", True), ("state", "in", ("queued", "sent")),
                  ("company_id", "in", companies.ids)],
                 ["company_id", "partner_id"], ["date:max"])
@@ -369,23 +370,24 @@ class ClerkReminderSchedule(models.Model):
 
     @api.model
     def _perform_batch(self, batch, today):
-        """Claim the batch's invoices, record their logs and perform the messages.
+        """Claim the batch's invoices, record their lines and communications and perform them.
 
-        Returns (logs created, unclaimed invoice ids, the messages performed).
+        Returns (communications created, unclaimed invoice ids, the messages performed).
 
         The lock is the first statement of the transaction: another worker's
-        committed logs are then visible, and invoices it holds are skipped.
-        Should it still race us to a log, the unique constraint refuses the
+        committed lines are then visible, and invoices it holds are skipped.
+        Should it still race us to a line, the unique constraint refuses the
         duplicate and the whole batch is undone and skipped.
         """
         Move = self.env["account.move"]
-        Log = self.env["clerk.reminder.log"]
+        Line = self.env["clerk.reminder.line"]
+        Communication = self.env["clerk.reminder.communication"]
         move_ids = [move_id for message in batch for move_id, _step in message["members"]]
         claimed = set(Move.browse(move_ids).try_lock_for_update(allow_referencing=True).ids)
         step_ids = {step_id for message in batch for _move, step_id in message["members"]}
         already = {
-            (log.move_id.id, log.step_id.id)
-            for log in Log.search_fetch([("move_id", "in", list(claimed)), ("step_id", "in", list(step_ids))],
+            (line.move_id.id, line.step_id.id)
+            for line in Line.search_fetch([("move_id", "in", list(claimed)), ("step_id", "in", list(step_ids))],
                                         ["move_id", "step_id"])
         }
         unclaimed = set(move_ids) - claimed
@@ -399,15 +401,15 @@ class ClerkReminderSchedule(models.Model):
                 message = dict(message, lead=members[0])
             to_do.append(dict(message, members=members))
         if not to_do:
-            return 0, unclaimed, []
+            return Communication, unclaimed, []
         try:
             with self.env.cr.savepoint():
-                created = Log._record_and_perform(to_do, today)
+                communications = Communication._record_and_perform(to_do, today)[0]
         except (pg_errors.UniqueViolation, pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
             _logger.info("Reminder batch taken by another worker; skipped")
             self.env.invalidate_all()
-            return 0, set(move_ids), []
-        return created, unclaimed, to_do
+            return Communication, set(move_ids), []
+        return communications, unclaimed, to_do
 
     # ------------------------------------------------------------ for views
     @api.model

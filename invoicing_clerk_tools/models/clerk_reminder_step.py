@@ -36,8 +36,9 @@ class ClerkReminderStep(models.Model):
                               "activity for the responsible clerk. Printable Letter: a PDF letter to print and post. "
                               "Escalation: an activity and a message to the escalation user or group.")
     mail_template_id = fields.Many2one(
-        "mail.template", string="Mail Template", domain="[('model', '=', 'clerk.reminder.log')]",
-        help="The message sent for an email step, rendered on the reminder log in the customer's language.",
+        "mail.template", string="Mail Template", domain="[('model', '=', 'clerk.reminder.communication')]",
+        help="The message sent for an email step, rendered on the reminder communication in the customer's "
+        "language.",
     )
     letter_opening = fields.Html(
         string="Letter Opening", translate=True, sanitize=True,
@@ -86,9 +87,10 @@ class ClerkReminderStep(models.Model):
                 raise ValidationError(self.env._(
                     "Mail Template: step %(step)s sends an email but has no template. Choose a mail template (e.g. "
                     "'Payment reminder').", step=step.name))
-            if step.mail_template_id and step.mail_template_id.model != "clerk.reminder.log":
+            if step.mail_template_id and step.mail_template_id.model != "clerk.reminder.communication":
                 raise ValidationError(self.env._(
-                    "Mail Template of step %(step)s must be a template of Reminder Logs (clerk.reminder.log).",
+                    "Mail Template of step %(step)s must be a template of Payment Reminders Sent "
+                    "(clerk.reminder.communication).",
                     step=step.name))
             if step.action == "escalation" and not step._escalation_users():
                 raise ValidationError(self.env._(

@@ -9,23 +9,16 @@ from odoo.fields import Domain
 
 from ..tools import statement
 from .clerk_batch import batch_size, claim
+from .clerk_communication_mixin import LAYOUT, OPEN_FIELDS
 
 _logger = logging.getLogger(__name__)
 
 REPORT = "invoicing_clerk_tools.action_report_clerk_statement"
 TEMPLATE = "invoicing_clerk_tools.mail_template_clerk_statement"
-LAYOUT = "mail.mail_notification_light"
 BATCH_SIZE_PARAM = "invoicing_clerk_tools.statement_batch_size"
 # One statement per step: its PDF takes wkhtmltopdf about a second, so each rendered document is committed
 # on its own and a stopped run loses at most one (a larger batch can be set with the parameter above).
 DEFAULT_BATCH_SIZE = 1
-MAX_ATTEMPTS = 3
-FAILURES = [
-    ("no_email", "No e-mail address"),
-    ("invalid_email", "Invalid e-mail address"),
-    ("render", "The PDF could not be made"),
-    ("mail", "Mail server error"),
-]
 
 
 class ClerkStatementLog(models.Model):
@@ -33,16 +26,16 @@ class ClerkStatementLog(models.Model):
 
     (company, customer, period) is unique: the monthly run creates the period's
     logs once, then sends the pending ones batch by batch; a run that stops
-    resumes with what is still pending, and failures are retried at the next run.
+    resumes with what is still pending. Sending, the mail's result and retries
+    (a day later, a few attempts in all) are the communication mixin's, as for
+    payment reminders.
     """
 
     _name = "clerk.statement.log"
     _description = "Statement of Account Sent"
-    _inherit = ["clerk.history.mixin"]
+    _inherit = ["clerk.communication.mixin", "clerk.history.mixin"]
     # what the statement run moves on; the customer, company and period stay as recorded
-    _history_open_fields = frozenset({"state", "include_empty", "user_id", "recipient_id", "mail_id",
-                                            "attachment_id", "summary", "failure_reason", "failure_detail",
-                                            "attempt_count", "last_attempt"})
+    _history_open_fields = OPEN_FIELDS | {"include_empty", "user_id", "attachment_id", "summary"}
     _order = "date_from desc, id desc"
     _check_company_auto = True
     _rec_name = "partner_id"
@@ -65,15 +58,9 @@ class ClerkStatementLog(models.Model):
     include_empty = fields.Boolean(string="Send Even If Empty", readonly=True,
                                    help="Sent even when the customer had no movement and nothing open.")
     user_id = fields.Many2one("res.users", string="Asked By", readonly=True, default=lambda self: self.env.user)
-    recipient_id = fields.Many2one("res.partner", string="Recipient", readonly=True)
-    mail_id = fields.Many2one("mail.mail", string="Mail", readonly=True, ondelete="set null", index="btree_not_null")
     attachment_id = fields.Many2one("ir.attachment", string="PDF", readonly=True, ondelete="set null")
     summary = fields.Char(string="Closing Balance", readonly=True,
                           help="Closing balance per currency, with what was overdue at the end of the period.")
-    failure_reason = fields.Selection(FAILURES, readonly=True)
-    failure_detail = fields.Char(readonly=True)
-    attempt_count = fields.Integer(string="Attempts", readonly=True)
-    last_attempt = fields.Datetime(readonly=True)
 
     _unique_period = models.Constraint(
         "UNIQUE (company_id, partner_id, date_from, date_to)",
@@ -137,7 +124,8 @@ class ClerkStatementLog(models.Model):
         stats = {"planned": 0, "retried": 0, "sent": 0, "failed": 0, "skipped": 0}
         for company in companies:
             stats["planned"] += len(self._plan(company, date_from, date_to))
-        stats["retried"] = self._retry_failed(companies)
+        self._fail_lost_mails(companies)
+        stats["retried"] = self._retry_failed(today, companies)
         if not cron._commit_progress():
             return stats
         remaining = self.search_count([("state", "=", "pending"), ("company_id", "in", companies.ids)])
@@ -145,7 +133,7 @@ class ClerkStatementLog(models.Model):
             batch = self._claim(companies, self._batch_size())
             if not batch:
                 break
-            batch._send()
+            batch._send(today)
             for log in batch:
                 stats["sent" if log.state == "queued" else log.state] += 1
             remaining = max(remaining - len(batch), 0)
@@ -177,9 +165,9 @@ class ClerkStatementLog(models.Model):
         return self._ensure(company, todo, date_from, date_to, origin="cron")
 
     @api.model
-    def _retry_failed(self, companies):
-        failed = self.search([("state", "=", "failed"), ("attempt_count", "<", MAX_ATTEMPTS),
-                              ("company_id", "in", companies.ids)])
+    def _retry_failed(self, today, companies):
+        """Failed statements go back to the run's queue (it makes their PDF and mail again)."""
+        failed = self.search(self._retryable_domain(today, companies))
         failed.write({"state": "pending"})
         return len(failed)
 
@@ -204,25 +192,22 @@ class ClerkStatementLog(models.Model):
                 result[log.id] = figures.get(log.partner_id.id, [])
         return result
 
-    def _send(self):
+    def _send(self, today=None):
         """Render the statements of ``self`` (one PDF call for the batch) and queue one mail per customer."""
-        now = fields.Datetime.now()
+        today = today or fields.Date.context_today(self)
         figures = self._statements()
-        recipients = {}
-        sendable = self.browse()
+        to_send = self.browse()
         for log in self:
             log.summary = statement.summary(figures[log.id])
             if statement.is_empty(figures[log.id]) and not log.include_empty:
                 log.write({"state": "skipped"})
                 continue
-            address = log.partner_id.browse(log.partner_id.address_get(["invoice"])["invoice"])
-            recipients[log.id] = address
-            if not address.email:
-                log._fail("no_email", now)
-            elif not address.email_normalized:
-                log._fail("invalid_email", now)
-            else:
-                sendable |= log
+            log.recipient_id = log.partner_id.address_get(["invoice"])["invoice"]
+            to_send |= log
+        failures = to_send._unreachable()
+        for reason, logs in failures.items():
+            logs._fail(reason, today)
+        sendable = to_send - self.browse().union(*failures.values())
         if not sendable:
             return
         try:
@@ -230,8 +215,7 @@ class ClerkStatementLog(models.Model):
                 pdfs = sendable._render_pdfs()
         except Exception as error:  # noqa: BLE001 - whatever breaks the rendering fails the batch, retried next run
             _logger.exception("Statement rendering failed for logs %s", sendable.ids)
-            for log in sendable:
-                log._fail("render", now, detail=str(error)[:200])
+            sendable._fail("render", today, detail=str(error)[:200])
             return
         attachments = self.env["ir.attachment"].sudo().create([{
             "name": f"{log._file_name()}.{pdfs[log.id][1]}",
@@ -246,7 +230,7 @@ class ClerkStatementLog(models.Model):
         mail_values = []
         for log, attachment in zip(sendable, attachments, strict=True):
             values = rendered.get(log.id, {})
-            lang = recipients[log.id].lang or self.env.lang
+            lang = log.recipient_id.lang or self.env.lang
             body = template.with_context(lang=lang)._render_encapsulate(
                 LAYOUT, values.get("body_html") or "", add_context={"company": log.company_id},
                 context_record=log) if template else ""
@@ -256,22 +240,15 @@ class ClerkStatementLog(models.Model):
                 "email_from": values.get("email_from") or log.company_id.email_formatted or
                 self.env.user.email_formatted,
                 "reply_to": values.get("reply_to") or False,
-                "recipient_ids": [(4, recipients[log.id].id)],
+                "recipient_ids": [(4, log.recipient_id.id)],
                 "model": "res.partner",
                 "res_id": log.partner_id.id,
                 "auto_delete": True,
                 "attachment_ids": [(4, attachment.id)],
                 "record_company_id": log.company_id.id,
             })
-        mails = self.env["mail.mail"].sudo().create(mail_values)
-        for log, mail, attachment in zip(sendable, mails, attachments, strict=True):
-            log.write({"state": "queued", "mail_id": mail.id, "attachment_id": attachment.id,
-                       "recipient_id": recipients[log.id].id, "attempt_count": log.attempt_count + 1,
-                       "last_attempt": now, "failure_reason": False, "failure_detail": False})
-
-    def _fail(self, reason, now, detail=None):
-        self.write({"state": "failed", "failure_reason": reason, "attempt_count": self.attempt_count + 1,
-                    "last_attempt": now, "failure_detail": detail or dict(FAILURES)[reason]})
+        sendable._queue_mails(mail_values, today, values={
+            log.id: {"attachment_id": attachment.id} for log, attachment in zip(sendable, attachments, strict=True)})
 
     def _file_name(self):
         self.ensure_one()
@@ -284,12 +261,6 @@ class ClerkStatementLog(models.Model):
         makes one document per call). Under tests Odoo's report gives the HTML instead, and says so."""
         Report = self.env["ir.actions.report"].sudo()
         return {log.id: Report._render_qweb_pdf(REPORT, log.ids) for log in self}
-
-    def _mail_result(self, failure_type=None, failure_reason=None):
-        if failure_type:
-            self.write({"state": "failed", "failure_reason": "mail", "failure_detail": (failure_reason or "")[:200]})
-        else:
-            self.write({"state": "sent"})
 
     # ------------------------------------------------------------- actions
     def action_send_again(self):

@@ -20,8 +20,9 @@ class ResPartner(models.Model):
     clerk_reminder_attention = fields.Boolean(
         string="Needs Attention After Reminders", tracking=True,
         help="Set when the last reminder step was performed: the customer needs a clerk's personal attention.")
-    clerk_reminder_log_ids = fields.One2many("clerk.reminder.log", "partner_id", string="Payment Reminders")
-    clerk_reminder_log_count = fields.Integer(compute="_compute_clerk_reminder_log_count")
+    clerk_reminder_communication_ids = fields.One2many("clerk.reminder.communication", "partner_id",
+                                                       string="Payment Reminders")
+    clerk_reminder_communication_count = fields.Integer(compute="_compute_clerk_reminder_communication_count")
 
     @api.constrains("clerk_reminder_excluded", "clerk_reminder_exclusion_reason")
     def _check_clerk_reminder_exclusion(self):
@@ -30,11 +31,11 @@ class ResPartner(models.Model):
                 raise ValidationError(self.env._(
                     "Why No Reminders: say why %s is excluded from payment reminders.", partner.display_name))
 
-    def _compute_clerk_reminder_log_count(self):
-        counts = dict(self.env["clerk.reminder.log"]._read_group(
+    def _compute_clerk_reminder_communication_count(self):
+        counts = dict(self.env["clerk.reminder.communication"]._read_group(
             [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]))
         for partner in self:
-            partner.clerk_reminder_log_count = counts.get(partner.commercial_partner_id, 0)
+            partner.clerk_reminder_communication_count = counts.get(partner.commercial_partner_id, 0)
 
     def action_clerk_reminder_attention_done(self):
         """A clerk followed the customer up: the flag goes (clerks may not edit contacts otherwise)."""
@@ -44,9 +45,10 @@ class ResPartner(models.Model):
         self.sudo().write({"clerk_reminder_attention": False})
         return True
 
-    def action_clerk_reminder_logs(self):
+    def action_clerk_reminder_communications(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("invoicing_clerk_tools.clerk_reminder_log_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoicing_clerk_tools.clerk_reminder_communication_action")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"create": False}
         return action

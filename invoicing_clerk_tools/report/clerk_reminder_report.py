@@ -13,13 +13,14 @@ LOG_COLUMNS = (
     xlsx.Column(_lt("Schedule"), "text", 20),
     xlsx.Column(_lt("Step"), "text", 22),
     xlsx.Column(_lt("Step Day"), "int", 8),
-    xlsx.Column(_lt("Action"), "text", 16),
-    xlsx.Column(_lt("Sent To"), "text", 26),
+    xlsx.Column(_lt("Days Overdue"), "int", 9),
     xlsx.Column(_lt("Amount Due"), "money", 14),
+    xlsx.Column(_lt("Channel"), "text", 14),
+    xlsx.Column(_lt("Sent To"), "text", 26),
     xlsx.Column(_lt("Status"), "text", 14),
     xlsx.Column(_lt("Failure"), "text", 20),
     xlsx.Column(_lt("Attempts"), "int", 8),
-    xlsx.Column(_lt("Carries the Message"), "bool", 10),
+    xlsx.Column(_lt("Message"), "int", 10),
 )
 
 WORKLIST_COLUMNS = (
@@ -47,10 +48,11 @@ class ClerkReminderReport(models.AbstractModel):
 
     @api.model
     def _log_rows(self, date_from=None, date_to=None, moves=None):
-        Log = self.env["clerk.reminder.log"]
-        states = dict(Log._fields["state"]._description_selection(self.env))
-        actions = dict(Log._fields["action"]._description_selection(self.env))
-        failures = dict(Log._fields["failure_reason"]._description_selection(self.env))
+        """One row per reminder line (invoice and step) with what its communication did."""
+        Communication = self.env["clerk.reminder.communication"]
+        states = dict(Communication._fields["state"]._description_selection(self.env))
+        channels = dict(Communication._fields["channel"]._description_selection(self.env))
+        failures = dict(Communication._fields["failure_reason"]._description_selection(self.env))
         domain = [("company_id", "in", self.env.companies.ids)]
         if date_from:
             domain.append(("date", ">=", date_from))
@@ -58,23 +60,28 @@ class ClerkReminderReport(models.AbstractModel):
             domain.append(("date", "<=", date_to))
         if moves is not None:
             domain.append(("move_id", "in", moves.ids))
-        fnames = ["date", "company_id", "partner_id", "move_id", "schedule_id", "step_id", "offset_days", "action",
-                  "recipient_id", "amount_due", "state", "failure_reason", "attempt_count", "is_lead"]
-        for logs in self._chunks("clerk.reminder.log", domain, fnames):
-            logs.partner_id.fetch(["display_name"])
-            logs.recipient_id.fetch(["display_name"])
-            logs.move_id.fetch(["name"])
-            logs.step_id.fetch(["name"])
-            logs.schedule_id.fetch(["name"])
-            for log in logs:
-                yield (log.date, log.company_id.name, log.partner_id.display_name, log.move_id.name,
-                       log.schedule_id.name, log.step_id.name, log.offset_days, actions.get(log.action),
-                       log.recipient_id.display_name, log.amount_due, states.get(log.state),
-                       failures.get(log.failure_reason), log.attempt_count, log.is_lead)
+        fnames = ["date", "company_id", "partner_id", "move_id", "schedule_id", "step_id", "offset_days",
+                  "days_overdue", "amount_due", "communication_id"]
+        for lines in self._chunks("clerk.reminder.line", domain, fnames):
+            lines.partner_id.fetch(["display_name"])
+            lines.move_id.fetch(["name"])
+            lines.step_id.fetch(["name"])
+            lines.schedule_id.fetch(["name"])
+            communications = lines.communication_id
+            communications.fetch(["channel", "recipient_id", "escalation_user_ids", "state", "failure_reason",
+                                  "attempt_count"])
+            communications.recipient_id.fetch(["display_name"])
+            for line in lines:
+                communication = line.communication_id
+                yield (line.date, line.company_id.name, line.partner_id.display_name, line.move_id.name,
+                       line.schedule_id.name, line.step_id.name, line.offset_days, line.days_overdue,
+                       line.amount_due, channels.get(communication.channel), communication.recipient_name,
+                       states.get(communication.state), failures.get(communication.failure_reason),
+                       communication.attempt_count, communication.id)
 
     @api.model
     def export_log_xlsx(self, target, date_from=None, date_to=None):
-        self.env["clerk.reminder.log"].check_access("read")
+        self.env["clerk.reminder.line"].check_access("read")
         counts = xlsx.export(target, [(self.env._("Reminder Log"), LOG_COLUMNS, self._log_rows(date_from, date_to),
                                        self.env._("Payment reminder log"))],
                               translate=self.env._)

@@ -17,10 +17,9 @@ class ReportClerkReminderLetter(models.AbstractModel):
 
     @api.model
     def _letters(self, records):
-        """[(addressee, step, company, invoices)] for the reminder messages ``records``, one per letter."""
-        leads = records.filtered("is_lead")
-        return [(lead.recipient_id or lead.partner_id, lead.step_id, lead.company_id, lead.message_move_ids)
-                for lead in leads]
+        """[(addressee, step, company, invoices)] for the reminder communications ``records``, one per letter."""
+        return [(communication.recipient_id or communication.partner_id, communication.step_id,
+                 communication.company_id, communication.message_move_ids) for communication in records]
 
     @api.model
     def _get_report_values(self, docids, data=None):

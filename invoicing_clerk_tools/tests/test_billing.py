@@ -123,7 +123,8 @@ class TestBillingCompleteness(ReminderCommon):
         log = self.logs(move)
         self.assertEqual(log.state, "to_confirm")
         self.company.clerk_billing_check = "block"
-        wizard = self.env["clerk.reminder.confirm.wizard"].with_user(self.clerk).create({"log_id": log.id})
+        wizard = self.env["clerk.reminder.confirm.wizard"].with_user(self.clerk).create(
+            {"communication_id": log.communication_id.id})
         with self.assertRaisesRegex(UserError, "Sending the payment reminder refused"):
             wizard.action_send()
         self.assertEqual(log.state, "to_confirm")

@@ -13,7 +13,8 @@ from .test_matching import MatchingCommon
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 ADDON_MODELS = ("clerk.approval.rule", "clerk.approval.request", "clerk.approval.decision", "clerk.discrepancy",
-                "clerk.match.tolerance", "clerk.reminder.schedule", "clerk.reminder.log", "clerk.statement.log",
+                "clerk.match.tolerance", "clerk.reminder.schedule", "clerk.reminder.communication",
+                "clerk.reminder.line", "clerk.statement.log",
                 "clerk.post.override", "clerk.document.rule", "clerk.audit.pack", "clerk.team", "clerk.queue")
 
 
@@ -63,11 +64,11 @@ class TestOutsiders(GuestCommon):
                     self.env[model].with_user(user).check_access("read")
             move = self.make_invoice().with_user(user)
             for name in ("clerk_approval_request_ids", "clerk_approval_decision_ids", "clerk_discrepancy_ids",
-                         "clerk_override_ids", "clerk_reminder_log_ids"):
+                         "clerk_override_ids", "clerk_reminder_line_ids"):
                 with self.subTest(user=user.login, field=name), self.assertRaises(AccessError):
                     move.read([name])
             with self.assertRaises(AccessError):
-                self.partner_a.with_user(user).read(["clerk_reminder_log_ids"])
+                self.partner_a.with_user(user).read(["clerk_reminder_communication_ids"])
 
     def addon_names(self, user, model, view_type, view=None):
         """Names of the addon's fields, buttons and elements in a view as ``user`` gets it."""

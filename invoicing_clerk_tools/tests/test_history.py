@@ -7,7 +7,7 @@ from .common import ClerkCommon
 
 HISTORY_MODELS = {
     "clerk.approval.decision", "clerk.approval.followup", "clerk.approval.request", "clerk.approval.substitute",
-    "clerk.post.override", "clerk.reminder.log", "clerk.statement.log",
+    "clerk.post.override", "clerk.reminder.communication", "clerk.reminder.line", "clerk.statement.log",
     "clerk.dispute", "clerk.payment.promise",
 }
 

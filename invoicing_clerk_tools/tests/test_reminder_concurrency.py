@@ -42,7 +42,8 @@ class TestReminderTwoWorkers(TransactionCase):
             return
         with self.registry.cursor() as cr:
             moves, partners = tuple(ids["moves"]), tuple(ids["partners"])
-            cr.execute("DELETE FROM clerk_reminder_log WHERE move_id IN %s", [moves])
+            cr.execute("DELETE FROM clerk_reminder_line WHERE move_id IN %s", [moves])
+            cr.execute("DELETE FROM clerk_reminder_communication WHERE move_id IN %s", [moves])
             cr.execute("DELETE FROM mail_mail WHERE mail_message_id IN (SELECT id FROM mail_message "
                        "WHERE model = 'account.move' AND res_id IN %s)", [moves])
             cr.execute("DELETE FROM mail_message WHERE model = 'account.move' AND res_id IN %s", [moves])
@@ -58,13 +59,16 @@ class TestReminderTwoWorkers(TransactionCase):
 
     def _counts(self):
         with self.registry.cursor() as cr:
-            cr.execute("SELECT count(*), count(DISTINCT (move_id, step_id)) FROM clerk_reminder_log "
+            cr.execute("SELECT count(*), count(DISTINCT (move_id, step_id)) FROM clerk_reminder_line "
                        "WHERE move_id IN %s", [tuple(self.ids["moves"])])
-            logs, distinct = cr.fetchone()
+            lines, distinct = cr.fetchone()
+            cr.execute("SELECT count(*) FROM clerk_reminder_communication WHERE move_id IN %s",
+                       [tuple(self.ids["moves"])])
+            communications = cr.fetchone()[0]
             cr.execute("SELECT count(*) FROM mail_mail JOIN mail_message ON mail_message.id = mail_message_id "
                        "WHERE mail_message.model = 'account.move' AND mail_message.res_id IN %s",
                        [tuple(self.ids["moves"])])
-            return logs, distinct, cr.fetchone()[0]
+            return lines, distinct, communications, cr.fetchone()[0]
 
     def test_second_worker_skips_what_the_first_holds(self):
         with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
@@ -74,7 +78,7 @@ class TestReminderTwoWorkers(TransactionCase):
             plan = Schedule_a._plan(TODAY, company_a)
             self.assertEqual(len(plan), 6)
             created, unclaimed, _done = Schedule_a._perform_batch(plan[:3], TODAY)  # A holds 3 customers, uncommitted
-            self.assertEqual((created, unclaimed), (6, set()))
+            self.assertEqual((len(created), len(created.line_ids), unclaimed), (3, 6, set()))
             # B runs the whole job meanwhile: it skips what A holds and does the rest
             stats = env_b["clerk.reminder.schedule"]._run(
                 today=TODAY, companies=env_b["res.company"].browse(self.ids["company"]))
@@ -83,9 +87,9 @@ class TestReminderTwoWorkers(TransactionCase):
             cr_a.commit()
             # A goes on with the plan it made before B committed: nothing is left for it
             created, unclaimed, _done = Schedule_a._perform_batch(plan[3:], TODAY)
-            self.assertEqual(created, 0)
+            self.assertFalse(created)
             cr_a.commit()
-        self.assertEqual(self._counts(), (12, 12, 6))
+        self.assertEqual(self._counts(), (12, 12, 6, 6))
 
     def test_two_threads_run_at_once(self):
         errors, results = [], []
@@ -106,4 +110,5 @@ class TestReminderTwoWorkers(TransactionCase):
             thread.join(timeout=120)
         self.assertEqual(errors, [])
         self.assertEqual(sum(result["created"] for result in results), 12)
-        self.assertEqual(self._counts(), (12, 12, 6))
+        self.assertEqual(sum(result["messages"] for result in results), 6)
+        self.assertEqual(self._counts(), (12, 12, 6, 6))

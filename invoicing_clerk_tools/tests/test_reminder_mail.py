@@ -52,8 +52,8 @@ class TestReminderMailEndToEnd(ReminderCommon):
         self.assertIn(self.company.name, to_a.get_body(("html",)).get_content())
         logs = self.logs(old | recent | other)
         self.assertEqual(set(logs.mapped("state")), {"sent"})
-        self.assertIn(other.name, self.logs(other).pdf_note)
-        self.assertEqual(self.logs(other).recipient_id, collections)
+        self.assertIn(other.name, self.comms(other).pdf_note)
+        self.assertEqual(self.comms(other).recipient_id, collections)
 
     def test_rendered_in_the_customers_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -62,7 +62,7 @@ class TestReminderMailEndToEnd(ReminderCommon):
         move = self.invoice()
         with smtp_sink() as (messages, port), deliver_to_sink(self.env, port):
             self.run_reminders(day(5))
-            self.logs(move).mail_id.send()
+            self.comms(move).mail_id.send()
         self.assertEqual(messages[0]["message"]["Subject"], f"Rappel de paiement {move.name}")
 
     def test_company_header_in_multi_company(self):
@@ -75,7 +75,7 @@ class TestReminderMailEndToEnd(ReminderCommon):
         move = self.invoice(company=other)
         with smtp_sink() as (messages, port), deliver_to_sink(self.env, port):
             self.run_reminders(day(5), companies=other)
-            self.logs(move).mail_id.send()
+            self.comms(move).mail_id.send()
         message = messages[0]["message"]
         self.assertIn("billing@northwind.example.com", message["From"])
         self.assertIn("Northwind Collections", message.get_body(("html",)).get_content())

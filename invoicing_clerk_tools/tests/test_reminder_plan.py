@@ -25,8 +25,8 @@ class TestBacklog(ReminderPlanCommon):
         self.run_reminders(day(0))
         log = self.logs(move)
         self.assertEqual(log.step_id, self.steps["First"])
-        self.assertEqual(log.action, "email")
-        self.assertEqual(log.mail_id.recipient_ids, self.partner_a)
+        self.assertEqual(log.channel, "email")
+        self.assertEqual(log.communication_id.mail_id.recipient_ids, self.partner_a)
         self.assertFalse(self.escalations(move))
         fired = {}
         for n in range(1, 30):
@@ -75,9 +75,9 @@ class TestBacklog(ReminderPlanCommon):
         self.run_reminders(day(15))
         escalation = self.logs(old, step_id=self.escalate.id)
         reminder = self.logs(recent)
-        self.assertEqual((escalation.action, reminder.action), ("escalation", "email"))
-        self.assertTrue(reminder.is_lead)
-        self.assertEqual(reminder.mail_id.recipient_ids, self.partner_a)
+        self.assertEqual((escalation.channel, reminder.channel), ("escalation", "email"))
+        self.assertEqual(reminder.communication_id.line_ids, reminder, "the reminder is a message of its own")
+        self.assertEqual(reminder.communication_id.mail_id.recipient_ids, self.partner_a)
 
 
 class TestRunNowPreview(ReminderPlanCommon):
@@ -199,8 +199,8 @@ class TestReminderLetter(ReminderCommon):
         second = self.invoice(due=day(-5), amount=80.0)
         self.run_reminders(day(5))
         self.run_reminders(day(10))
-        lead = self.logs(first | second, step_id=letter_step.id).filtered("is_lead")
-        self.assertEqual(lead.action, "letter")
+        lead = self.logs(first | second, step_id=letter_step.id).communication_id
+        self.assertEqual(lead.channel, "letter")
         with freeze_time(day(10)):
             html = self.env["ir.actions.report"].with_user(self.clerk)._render_qweb_html(
                 "invoicing_clerk_tools.report_clerk_reminder_letter", lead.ids)[0].decode()

@@ -3,9 +3,11 @@ from datetime import date, timedelta
 
 import openpyxl
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import mute_logger
 
 from .common import ClerkCommon
 from .smtp import deliver_to_sink, smtp_sink
@@ -26,7 +28,8 @@ class ReminderCommon(ClerkCommon):
         cls.template = cls.env.ref("invoicing_clerk_tools.mail_template_clerk_reminder")
         cls.thanks_template = cls.env.ref("invoicing_clerk_tools.mail_template_clerk_thanks")
         cls.Schedule = cls.env["clerk.reminder.schedule"]
-        cls.Log = cls.env["clerk.reminder.log"]
+        cls.Line = cls.env["clerk.reminder.line"]
+        cls.Communication = cls.env["clerk.reminder.communication"]
         cls.schedule = cls.Schedule.create({
             "name": "Standard",
             "company_id": cls.company.id,
@@ -62,9 +65,16 @@ class ReminderCommon(ClerkCommon):
         return stats
 
     def logs(self, moves=None, **domain):
+        """The reminder lines (invoice and step) of ``moves``."""
         dom = [("move_id", "in", moves.ids)] if moves else []
         dom += [(key, "=", value) for key, value in domain.items()]
-        return self.Log.search(dom)
+        return self.Line.search(dom)
+
+    def comms(self, moves=None, **domain):
+        """The communications (messages sent, activities, escalations) covering ``moves``."""
+        dom = [("line_ids.move_id", "in", moves.ids)] if moves else []
+        dom += [(key, "=", value) for key, value in domain.items()]
+        return self.Communication.search(dom)
 
     def mails_for(self, moves):
         return self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "in", moves.ids)])
@@ -106,12 +116,15 @@ class TestReminderConfiguration(ReminderCommon):
         self.run_reminders(day(5))
         log = self.logs(move)
         self.assertEqual(log.step_id, self.steps["First"])
-        with self.assertRaises(AccessError):
-            log.with_user(self.manager).write({"state": "cancelled"})
-        with self.assertRaises(AccessError):
-            log.with_user(self.manager).unlink()
+        for record in (log, log.communication_id):
+            with self.assertRaises(AccessError):
+                record.with_user(self.manager).write({"date": day(1)})
+            with self.assertRaises(AccessError):
+                record.with_user(self.manager).unlink()
+            with self.assertRaises(UserError):
+                record.sudo().unlink()
         with self.assertRaises(UserError):
-            log.sudo().unlink()
+            log.communication_id.sudo().write({"partner_id": self.partner_b.id})
 
 
 class TestReminderRun(ReminderCommon):
@@ -128,7 +141,7 @@ class TestReminderRun(ReminderCommon):
         self.assertEqual(fired, {"Courtesy": -3, "First": 5, "Second": 15, "Call": 30})
         self.assertEqual(len(self.logs(move)), 4)
         self.assertEqual(len(self.mails_for(move)), 3)
-        call = self.logs(move, action="call")
+        call = self.comms(move, channel="call")
         self.assertTrue(call.activity_id)
         self.assertEqual(call.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertTrue(call.is_final)
@@ -154,11 +167,13 @@ class TestReminderRun(ReminderCommon):
         recent = self.invoice(due=day(0), amount=200.0)
         other = self.invoice(partner=self.partner_b)
         self.run_reminders(day(5))
-        lead = self.logs(old | recent, is_lead=True)
+        lead = self.comms(old | recent)
+        self.assertEqual(len(lead), 1, "one communication per customer message")
+        self.assertEqual((lead.channel, lead.recipient_id, lead.line_count), ("email", self.partner_a, 2))
         self.assertEqual(lead.move_id, old)
         self.assertEqual(lead.step_id, self.steps["Second"])
-        self.assertEqual(lead.member_log_ids.move_id, recent)
-        self.assertEqual(lead.member_log_ids.step_id, self.steps["First"])
+        self.assertEqual({(line.move_id, line.step_id, line.amount_due, line.days_overdue) for line in lead.line_ids},
+                         {(old, self.steps["Second"], 300.0, 15), (recent, self.steps["First"], 200.0, 5)})
         self.assertEqual(lead.message_move_ids, old | recent)
         mails = self.mails_for(old | recent | other)
         self.assertEqual(len(mails), 2)
@@ -173,7 +188,7 @@ class TestReminderRun(ReminderCommon):
         moves = self.invoice(due=day(-10)) | self.invoice(due=day(0))
         self.run_reminders(day(5))
         self.assertEqual(len(self.mails_for(moves)), 2)
-        self.assertEqual(len(self.logs(moves, is_lead=True)), 2)
+        self.assertEqual(len(self.comms(moves)), 2)
 
     def test_minimum_interval_between_contacts(self):
         self.schedule.min_interval_days = 7
@@ -269,22 +284,23 @@ class TestReminderRun(ReminderCommon):
         move_a = self.invoice()
         move_b = self.invoice(partner=self.partner_b)
         self.run_reminders(day(5))
-        log_a, log_b = self.logs(move_a), self.logs(move_b)
+        log_a, log_b = self.comms(move_a), self.comms(move_b)
         self.assertEqual((log_a | log_b).mapped("state"), ["to_confirm", "to_confirm"])
         self.assertFalse(self.mails_for(move_a | move_b))
         with self.assertRaises(AccessError):
-            self.env["clerk.reminder.confirm.wizard"].with_user(self.outsider).create({"log_id": log_a.id})
-        wizard = self.env["clerk.reminder.confirm.wizard"].with_user(self.clerk).create({"log_id": log_a.id})
+            self.env["clerk.reminder.confirm.wizard"].with_user(self.outsider).create({"communication_id": log_a.id})
+        wizard = self.env["clerk.reminder.confirm.wizard"].with_user(self.clerk).create({"communication_id": log_a.id})
         self.assertIn(move_a.name, wizard.body)
         wizard.subject = "Friendly reminder from us"
         wizard.action_send()
         self.assertEqual(log_a.state, "queued")
         self.assertEqual(log_a.user_id, self.clerk)
         self.assertEqual(log_a.mail_id.subject, "Friendly reminder from us")
-        self.env["clerk.reminder.confirm.wizard"].with_user(self.clerk).create({"log_id": log_b.id}).action_skip()
+        Wizard = self.env["clerk.reminder.confirm.wizard"].with_user(self.clerk)
+        Wizard.create({"communication_id": log_b.id}).action_skip()
         self.assertEqual(log_b.state, "cancelled")
         with self.assertRaises(UserError):
-            self.env["clerk.reminder.confirm.wizard"].with_user(self.clerk).create({"log_id": log_b.id}).action_send()
+            Wizard.create({"communication_id": log_b.id}).action_send()
         self.run_reminders(day(6))
         self.assertEqual(len(self.mails_for(move_a | move_b)), 1)
         queue = self.env.ref("invoicing_clerk_tools.queue_reminders_to_confirm").with_user(self.clerk)
@@ -310,10 +326,10 @@ class TestReminderRun(ReminderCommon):
         queue = self.env.ref("invoicing_clerk_tools.queue_reminders_failed").with_user(self.clerk)
         self.assertEqual(queue.record_count, 2)
         self.run_reminders(day(5))  # not retried twice the same day
-        self.assertEqual(self.logs(move_a).attempt_count, 1)
+        self.assertEqual(self.comms(move_a).attempt_count, 1)
         self.partner_a.email = "a@customer.example.com"
         self.run_reminders(day(6))
-        log_a = self.logs(move_a)
+        log_a = self.comms(move_a)
         self.assertEqual((log_a.state, log_a.attempt_count), ("queued", 2))
         self.assertEqual(len(self.logs(move_a)), 1)
         with deliver_to_sink(self.env):  # nothing listens: the mail server is unreachable
@@ -327,13 +343,13 @@ class TestReminderRun(ReminderCommon):
         self.assertEqual(messages[0]["rcpt"], ["a@customer.example.com"])
         for n in (8, 9):
             self.run_reminders(day(n))
-        log_b = self.logs(move_b)
+        log_b = self.comms(move_b)
         self.assertEqual((log_b.state, log_b.attempt_count), ("failed", 3))  # gives up after three attempts
 
     def test_lost_mail_fails_then_retries(self):
         move = self.invoice()
         self.run_reminders(day(5))
-        log = self.logs(move)
+        log = self.comms(move)
         log.mail_id.unlink()  # someone deleted the queued mail
         self.run_reminders(day(6))
         self.assertEqual(log.state, "queued")  # marked lost, then retried in the same run
@@ -357,6 +373,61 @@ class TestReminderRun(ReminderCommon):
         self.partner_a.with_user(self.clerk).action_clerk_reminder_attention_done()
         self.assertFalse(self.partner_a.clerk_reminder_attention)
 
+    def test_line_is_unique_per_invoice_and_step(self):
+        move = self.invoice()
+        self.run_reminders(day(5))
+        line = self.logs(move)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.Line.sudo().create({"communication_id": line.communication_id.id, "company_id": self.company.id,
+                                     "move_id": move.id, "step_id": line.step_id.id,
+                                     "partner_id": self.partner_a.id})
+
+    def test_each_channel_logged_as_itself_with_its_recipient(self):
+        """A message with one invoice at the call step and one at the escalation step: a call to the customer's
+        contact and an escalation to the internal users, each logged as what it was."""
+        group = self.env.ref("invoicing_clerk_tools.group_approver")
+        escalate = self.env["clerk.reminder.step"].create({
+            "schedule_id": self.schedule.id, "name": "Escalate", "offset_days": 45, "action": "escalation",
+            "escalation_group_id": group.id})
+        to_call = self.invoice(due=day(-30))
+        to_escalate = self.invoice(due=day(-45))
+        message = {"schedule": self.schedule.id, "customer": self.partner_a.id, "last_step": escalate.id,
+                   "lead": (to_escalate.id, escalate.id),
+                   "members": [(to_call.id, self.steps["Call"].id), (to_escalate.id, escalate.id)]}
+        communications, lines = self.Communication.sudo()._record_and_perform([message], day(0))
+        self.assertEqual((len(communications), len(lines)), (2, 2))
+        call = self.comms(to_call)
+        escalation = self.comms(to_escalate)
+        self.assertEqual((call.channel, call.step_id, call.recipient_id), ("call", self.steps["Call"], self.partner_a))
+        self.assertEqual(call.line_ids.move_id, to_call)
+        self.assertEqual(self.logs(to_call).channel, "call", "a phone call step is never logged as an escalation")
+        self.assertEqual((escalation.channel, escalation.step_id), ("escalation", escalate))
+        self.assertFalse(escalation.recipient_id, "an internal escalation is not sent to the customer")
+        self.assertIn(self.approver, escalation.escalation_user_ids)
+        self.assertIn(self.approver.name, escalation.recipient_name)
+        self.assertNotIn(self.partner_a.name, escalation.recipient_name)
+        self.assertEqual((call.state, escalation.state), ("sent", "sent"))
+        self.assertTrue(call.activity_id and escalation.activity_id)
+        # the preview of Run Now shows the same split: one line per communication
+        split = self.Communication._split_by_channel(message)
+        self.assertEqual({(channel, lead) for channel, lead, _members in split},
+                         {("call", (to_call.id, self.steps["Call"].id)), ("escalation", (to_escalate.id, escalate.id))})
+
+    def test_letter_is_printed_for_its_communication(self):
+        self.steps["First"].action = "letter"
+        move = self.invoice()
+        self.run_reminders(day(5))
+        letter = self.comms(move)
+        self.assertEqual((letter.channel, letter.state, letter.recipient_id), ("letter", "sent", self.partner_a))
+        self.assertTrue(letter.activity_id and letter.subject)
+        self.assertFalse(self.mails_for(move), "a letter is posted, not mailed")
+        action = letter.with_user(self.clerk).action_print_letter()
+        self.assertEqual((action["report_name"], action["context"]["active_ids"]),
+                         ("invoicing_clerk_tools.report_clerk_reminder_letter", letter.ids))
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "invoicing_clerk_tools.report_clerk_reminder_letter", letter.ids)[0].decode()
+        self.assertIn(self.partner_a.name, html)
+
     def test_escalation_step_to_group(self):
         group = self.env.ref("invoicing_clerk_tools.group_approver")
         escalate = self.env["clerk.reminder.step"].create({
@@ -376,13 +447,13 @@ class TestReminderRun(ReminderCommon):
         move = self.invoice()
         self.run_reminders(day(5))
         with smtp_sink() as (messages, port), deliver_to_sink(self.env, port):
-            self.logs(move).mail_id.send()
+            self.comms(move).mail_id.send()
         self.assertEqual(self.logs(move).state, "sent")
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
             {})._create_payments()
         self.run_reminders(day(6))
         self.run_reminders(day(7))
-        thanks = self.logs(move, kind="thanks")
+        thanks = self.comms(move, kind="thanks")
         self.assertEqual(len(thanks), 1)
         self.assertIn("thank you", thanks.mail_id.subject.lower())
 
@@ -430,13 +501,40 @@ class TestReminderRun(ReminderCommon):
         self.run_reminders(day(5), companies=self.company | other)
         self.assertEqual(self.logs(foreign).step_id, other_schedule.step_ids)
         self.assertEqual(self.logs(foreign).company_id, other)
-        self.assertIn("Other Co", self.logs(foreign).mail_id.body_html)
-        logs = self.Log.with_user(self.clerk).search([("move_id", "in", (move | foreign).ids)])
+        self.assertIn("Other Co", self.comms(foreign).mail_id.body_html)
+        logs = self.Line.with_user(self.clerk).search([("move_id", "in", (move | foreign).ids)])
         self.assertEqual(logs.move_id, move)
+        communications = self.Communication.with_user(self.clerk).search(
+            [("company_id", "in", (self.company | other).ids)])
+        self.assertEqual(communications.line_ids.move_id, move)
         # a customer's schedule of another company does not apply to this company's invoices
         self.partner_a.clerk_reminder_schedule_id = other_schedule
         self.run_reminders(day(15), companies=self.company | other)
         self.assertEqual(self.logs(move, step_id=self.steps["Second"].id).schedule_id, self.schedule)
+
+    def test_run_now_counts_match_the_lists(self):
+        self.steps["First"].manual = True  # waiting for confirmation: counted and listed alike
+        self.invoice(due=day(0))
+        self.invoice(due=day(-1))
+        self.invoice(partner=self.partner_b)
+        with freeze_time(day(5)):
+            action = self.schedule.with_user(self.manager).action_run_now()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.env.flush_all()
+        with freeze_time(day(5)), self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            result = wizard.with_env(self.env(cr=cr, user=self.manager)).action_send()
+        self.env.invalidate_all()
+        reminders = self.env.ref("invoicing_clerk_tools.clerk_reminder_communication_action")
+        lines = self.env.ref("invoicing_clerk_tools.clerk_reminder_line_action")
+        for list_action in (reminders, lines):
+            self.assertNotIn("search_default", list_action.context or "", "no default filter hides what was counted")
+        listed = self.Communication.with_user(self.clerk).search_count([])
+        listed_lines = self.Line.with_user(self.clerk).search_count([])
+        self.assertEqual((listed, listed_lines, wizard.message_count, wizard.invoice_count), (2, 3, 2, 3))
+        self.assertIn(f"{listed} message(s) to 2 customer(s): 0 sent or performed, 2 waiting for confirmation",
+                      result["params"]["message"])
+        queue = self.env.ref("invoicing_clerk_tools.queue_reminders_to_confirm").with_user(self.clerk)
+        self.assertEqual(queue.record_count, listed)
 
     def test_run_queries_grow_by_batch_not_by_invoice(self):
         partners = self.env["res.partner"].create([{"name": f"Customer {i}", "email": f"c{i}@example.com"}

@@ -225,12 +225,30 @@ class TestStatementSending(StatementCommon):
         self.assertEqual((log.state, log.attempt_count), ("queued", 2))
         self.assertEqual(self.Log.search_count([("partner_id", "=", self.customer_3.id)]), 1)
 
+    def test_sent_and_retried_through_the_shared_communication_machinery(self):
+        Mixin = self.env["clerk.communication.mixin"]
+        self.assertEqual(set(Mixin._communication_models()),
+                         {"clerk.statement.log", "clerk.reminder.communication"})
+        self.env["mail.blacklist"].create({"email": self.customer.email})
+        self.run_statements(RUN_DAY)
+        log = self.Log.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((log.state, log.failure_reason, log.recipient_id), ("failed", "blacklisted", self.customer))
+        self.env["mail.blacklist"].search([("email", "=", self.customer.email)]).action_archive()
+        self.run_statements(RUN_DAY)  # not retried twice the same day
+        self.assertEqual((log.state, log.attempt_count), ("failed", 1))
+        self.run_statements(date(2025, 4, 6))
+        self.assertEqual((log.state, log.attempt_count, log.last_attempt_date), ("queued", 2, date(2025, 4, 6)))
+        log.mail_id.unlink()  # the queued mail disappeared without a result: failed, retried the next day
+        self.run_statements(date(2025, 4, 7))
+        self.assertEqual((log.state, log.attempt_count), ("queued", 3))
+        self.assertTrue(log.mail_id)
+
     def test_mail_result_comes_back(self):
         self.run_statements(RUN_DAY)
         log = self.Log.search([("partner_id", "=", self.customer.id)])
         log.mail_id._postprocess_sent_message(success_pids=[], success_emails=[], failure_reason="refused",
                                               failure_type="mail_smtp")
-        self.assertEqual((log.state, log.failure_reason), ("failed", "mail"))
+        self.assertEqual((log.state, log.failure_reason, log.failure_detail), ("failed", "smtp", "refused"))
         log.mail_id._postprocess_sent_message(success_pids=[], success_emails=[])
         self.assertEqual(log.state, "sent")
 

@@ -36,11 +36,11 @@ class TestReminderUi(HttpCase, ClerkCommon):
         self.partner_a.email = "a@customer.example.com"
         self.partner_a.clerk_user_id = self.clerk  # the workspace opens on the clerk's own queues
         invoice = self.make_invoice(amount=88.0, invoice_date="2020-01-01", due_date="2020-01-31", post=True)
-        Log = self.env["clerk.reminder.log"].sudo()
+        Log = self.env["clerk.reminder.communication"].sudo()
         messages = self.env["clerk.reminder.schedule"].sudo()._plan(
             fields.Date.today(), self.company)
         self.env["clerk.reminder.schedule"].sudo()._perform_batch(messages, fields.Date.today())
-        log = Log.search([("move_id", "=", invoice.id)])
+        log = Log.search([("line_ids.move_id", "=", invoice.id)])
         self.assertEqual(log.state, "to_confirm")
         self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_workspace_action",
                         "invoicing_clerk_tools_reminder_confirm", login=self.clerk.login)

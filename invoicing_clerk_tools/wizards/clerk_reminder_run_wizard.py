@@ -55,9 +55,12 @@ class ClerkReminderRunWizard(models.TransientModel):
                                for step_id in ids})
         steps.fetch(["name", "action", "manual", "offset_days"])
         lines = []
-        for message in messages:
-            members = Move.browse([move_id for move_id, _step in message["members"]])
-            lead_step = Step.browse(message["lead"][1])
+        Communication = self.env["clerk.reminder.communication"]
+        # one line per communication the run will record (a message makes one per channel of its steps)
+        splits = [(message, split) for message in messages for split in Communication._split_by_channel(message)]
+        for message, (_channel, lead, members) in splits:
+            members = Move.browse([move_id for move_id, _step in members])
+            lead_step = Step.browse(lead[1])
             passed = Step.browse(sorted({step_id for ids in message["passed"].values() for step_id in ids}))
             lines.append({
                 "wizard_id": self.id,
