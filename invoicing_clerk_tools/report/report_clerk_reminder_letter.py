@@ -51,6 +51,8 @@ class ReportClerkReminderLetter(models.AbstractModel):
                 "totals": list(totals.items()),
                 "payment_reference": reference,
                 "banks": {currency: Statement._bank_account(company, currency.name) for currency in totals},
+                # the customer's statement page (dispute, promise to pay), when the company uses the portal
+                "portal_url": customer._clerk_portal_statement_url(company),
             })
         return {
             "doc_ids": records.ids,

@@ -216,6 +216,17 @@ class TestReminderLetter(ReminderCommon):
                 "invoicing_clerk_tools.report_clerk_reminder_letter", lead.ids)[0].decode()
         self.assertIn("According to our records", html)
         self.assertNotIn("e-mail", html.lower().replace("email", ""))
+        self.assertNotIn("clerk_letter_portal", html)  # the company does not use the customer portal
+        # with the customer portal on, the letter carries the customer's statement link and its QR code
+        self.company.clerk_portal_enabled = True
+        with freeze_time(day(10)):
+            html = self.env["ir.actions.report"]._render_qweb_html(
+                "invoicing_clerk_tools.report_clerk_reminder_letter", lead.ids)[0].decode()
+        access = self.env["clerk.portal.access"].search([("partner_id", "=", self.partner_a.id),
+                                                         ("company_id", "=", self.company.id)])
+        self.assertTrue(access.access_token)
+        self.assertIn(access.access_token, html)
+        self.assertIn("data:image/png;base64", html)
 
     def test_letter_step_needs_no_mail_template(self):
         step = self.env["clerk.reminder.step"].create({
