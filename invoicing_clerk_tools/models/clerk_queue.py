@@ -113,8 +113,8 @@ class ClerkQueue(models.Model):
                 raise ValidationError(self.env._(
                     "Also Mine of queue %(queue)s does not parse: %(error)s", queue=queue.name,
                     error=error)) from error
-            for label, view in ((self.env._("List View"), queue.list_view_id),
-                                (self.env._("Search View"), queue.search_view_id)):
+            for label, view in ((self.env._("List View"), queue.sudo().list_view_id),
+                                (self.env._("Search View"), queue.sudo().search_view_id)):
                 if view and view.model != queue.res_model:
                     raise ValidationError(self.env._(
                         "%(label)s of queue %(queue)s: %(view)s shows %(view_model)s, not %(model)s.",
@@ -250,14 +250,16 @@ class ClerkQueue(models.Model):
         else:
             action = {"type": "ir.actions.act_window", "res_model": self.res_model,
                       "views": [(False, "list"), (False, "form")]}
-        if self.list_view_id:
+        views = self.sudo()  # views are technical records: clerks may use them, not read them
+        if views.list_view_id:
             forms = [view for view in action["views"] if view[1] == "form"] or [(False, "form")]
-            action["views"] = [(self.list_view_id.id, "list"), *forms]
+            action["views"] = [(views.list_view_id.id, "list"), *forms]
             action.pop("view_id", None)
-        if self.search_view_id:
-            action["search_view_id"] = [self.search_view_id.id, self.search_view_id.name]
+        if views.search_view_id:
+            action["search_view_id"] = [views.search_view_id.id, views.search_view_id.name]
         action.update({
             "name": self.name,
+            "display_name": self.name,
             "domain": list(self._get_domain(self._scope_user_ids())),
             "context": {"create": False},
             "target": "current",

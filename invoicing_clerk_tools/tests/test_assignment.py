@@ -310,6 +310,7 @@ class TestWorkspaceMine(AssignmentCommon):
         self.assertEqual(Queue.with_user(self.clerk)._default_scope(), "all")
         self.assertEqual(Queue.with_user(self.lead)._default_scope(), "team")
         self.overdue(5, 10.0)  # Ada's
+        self.env.invalidate_all()  # the figures are cached per request
         self.assertEqual(Queue.with_user(self.clerk)._default_scope(), "mine")
         action = Queue.with_user(self.clerk).action_open_workspace()
         self.assertEqual(action["context"], {"clerk_scope": "mine"})
