@@ -275,7 +275,7 @@ class TestWorkspaceMine(AssignmentCommon):
             rejected = self.queue("queue_approval_rejected", user, "mine")
             self.assertEqual(rejected.record_count, 1, user.name)
             action = rejected.action_open()
-            self.assertEqual(self.env["account.move"].search(action["domain"]), invoice)
+            self.assertEqual(self.env["account.move"].with_user(user).search(action["domain"]), invoice)
         self.assertEqual(self.queue("queue_approval_rejected", self.lead, "mine").record_count, 0)
         self.assertEqual(self.queue("queue_approval_rejected", self.lead, "team").record_count, 1)
         self.assertEqual(invoice.with_user(self.clerk).clerk_approval_rule_name, "Invoices over 1,000")

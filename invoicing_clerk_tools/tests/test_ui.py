@@ -25,7 +25,7 @@ class TestClerkUi(HttpCase, ClerkCommon):
                         "invoicing_clerk_tools_workspace_approve", login=self.approver.login)
         self.assertEqual(draft.clerk_approval_state, "approved")
         self.assertEqual(draft.clerk_approval_decision_ids.comment, "Price agreed with the customer")
-        # The tour ends on the export dialog; the download itself is checked here, in the clerk's session.
+        # The aging export of the overdue invoices, in the clerk's session.
         self.authenticate(self.clerk.login, self.clerk.login)
         response = self.url_open(f"/invoicing_clerk_tools/aging.xlsx?company_ids={self.company.id}")
         self.assertEqual(response.status_code, 200)

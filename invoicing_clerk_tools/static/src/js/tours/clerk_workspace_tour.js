@@ -42,31 +42,21 @@ registry.category("web_tour.tours").add("invoicing_clerk_tools_workspace", {
             run: "click",
         },
         {
-            content: "The overdue invoices in their age bucket",
-            trigger: ".o_kanban_group:contains('Overdue') .o_kanban_record:contains('Overdue Customer Invoices')",
+            content: "The sent draft now waits for approval",
+            trigger: ".o_kanban_record:contains('Waiting for Approval'):contains('4,500.00')",
+        },
+        {
+            content: "The overdue invoices and what is due on them",
+            trigger: ".o_kanban_group:contains('Overdue') .o_kanban_record:contains('Overdue Customer Invoices'):contains('77.00')",
             run: "click",
         },
         {
-            content: "The list shows what is due, summed as on the card",
-            trigger: ".o_list_view th:contains('Amount Due')",
+            content: "The list shows the amount due, summed as on the card",
+            trigger: ".o_list_view:has(th:contains('Amount Due')) tfoot:contains('77.00')",
         },
         {
             content: "No vendor upload on a customer queue",
             trigger: ".o_control_panel:not(:has(.o_button_upload_bill))",
-        },
-        {
-            content: "Open the Invoicing Clerk menu",
-            trigger: ".o_main_navbar button:contains('Invoicing Clerk'), .o_menu_sections button:contains('Invoicing Clerk')",
-            run: "click",
-        },
-        {
-            content: "Choose the aging export",
-            trigger: ".dropdown-item:contains('Aged Open Invoices (XLSX)')",
-            run: "click",
-        },
-        {
-            content: "The export dialog offers the download",
-            trigger: ".modal button[name='action_export']",
         },
     ],
 });
