@@ -24,7 +24,8 @@ class TestClerkUi(HttpCase, ClerkCommon):
         self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_workspace_open_action",
                         "invoicing_clerk_tools_workspace_approve", login=self.approver.login)
         self.assertEqual(draft.clerk_approval_state, "approved")
-        self.assertEqual(draft.clerk_approval_decision_ids.comment, "Price agreed with the customer")
+        self.assertEqual(draft.with_user(self.clerk).clerk_approval_decision_ids.comment,
+                         "Price agreed with the customer")
         # The aging export of the overdue invoices, in the clerk's session.
         self.authenticate(self.clerk.login, self.clerk.login)
         response = self.url_open(f"/invoicing_clerk_tools/aging.xlsx?company_ids={self.company.id}")
