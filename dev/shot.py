@@ -4,7 +4,7 @@
 
 Logs in through ``/web/session/authenticate`` (database from ``CLERK_DB``, default
 ``clerk_demo``), hands the session cookie to a headless Chromium (1440x900) and saves
-one PNG per ``path out.png`` pair, after the page has settled.
+one PNG per ``path out.png`` pair once the page has drawn (``SHOT_WAIT`` more seconds, default 1.5).
 """
 
 import json
@@ -22,6 +22,10 @@ import websocket
 
 sys.path.insert(0, os.path.dirname(__file__))
 from clerkdev import free_port  # noqa: E402
+
+# The page has drawn something: a web client action, a portal/website page or a report, and no spinner.
+READY = """document.readyState === 'complete' && !document.querySelector('.o_loading_indicator, .o_blockUI')
+ && !!document.querySelector('.o_action_manager > *, #wrapwrap, .o_report_layout_standard, .page, body > pre')"""
 
 
 def session_id(base, login, password, db):
@@ -73,7 +77,13 @@ def main(argv):
         call("Network.setCookie", name="session_id", value=sid, domain=host, path="/")
         for path, out in zip(pairs[::2], pairs[1::2], strict=True):
             call("Page.navigate", url=f"{base.rstrip('/')}{path}")
-            time.sleep(float(os.environ.get("SHOT_WAIT", "4")))
+            deadline = time.time() + 90
+            while time.time() < deadline:
+                time.sleep(0.5)
+                ready = call("Runtime.evaluate", expression=READY, returnByValue=True)
+                if ready.get("result", {}).get("value"):
+                    break
+            time.sleep(float(os.environ.get("SHOT_WAIT", "1.5")))
             data = call("Page.captureScreenshot", format="png")["data"]
             with open(out, "wb") as handle:
                 handle.write(b64decode(data))

@@ -65,6 +65,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "views/account_move_reminder_views.xml",
         "report/clerk_reminder_letter.xml",
         "wizards/clerk_reminder_confirm_wizard_views.xml",
+        "wizards/clerk_reminder_run_wizard_views.xml",
         "wizards/clerk_document_wizard_views.xml",
         "wizards/clerk_discrepancy_wizard_views.xml",
         "views/account_move_matching_views.xml",
@@ -85,6 +86,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
     ],
     "assets": {
         "web.assets_backend": [
+            "invoicing_clerk_tools/static/src/ready_panel/*",
             "invoicing_clerk_tools/static/src/views/*",
         ],
         "web.assets_tests": [

@@ -124,11 +124,22 @@ def test_sha256_of_file_reads_in_chunks():
 
 
 @pytest.mark.parametrize(("size", "text"), [
-    (0, "0 bytes"), (1023, "1023 bytes"), (1024, "1.0 KB"), (1536, "1.5 KB"), (10 * 1024 * 1024, "10.0 MB"),
-    (3 * 1024 ** 4, "3072.0 GB"),
+    (0, "0 bytes"), (1023, "1023 bytes"), (1024, "1.0 KB"), (1536, "1.5 KB"), (10 * 1024 * 1024, "10 MB"),
+    (12 * 1024 + 300, "12 KB"), (9.96 * 1024, "10 KB"), (3 * 1024 ** 4, "3072 GB"),
 ])
 def test_human_size(size, text):
     assert documents.human_size(size) == text
+
+
+@pytest.mark.parametrize(("mimetype", "kind"), [
+    ("application/pdf", documents.PDF), ("image/png", documents.IMAGE), ("IMAGE/JPEG; q=1", documents.IMAGE),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", documents.SPREADSHEET),
+    ("text/csv", documents.SPREADSHEET), ("application/msword", documents.TEXT_DOCUMENT),
+    ("text/plain", documents.PLAIN_TEXT), ("application/zip", documents.ARCHIVE), ("message/rfc822", documents.EMAIL),
+    ("application/octet-stream", documents.OTHER), (False, documents.OTHER),
+])
+def test_file_kind(mimetype, kind):
+    assert documents.file_kind(mimetype) == kind
 
 
 def test_folder_name():

@@ -374,3 +374,11 @@ def test_match_status(checked, findings, status):
 ])
 def test_is_exception(state, within, expected):
     assert matching.is_exception(state, within) is expected
+
+
+@pytest.mark.parametrize(("value", "max_digits", "min_digits", "expected"), [
+    (5.0, 4, 0, 0), (12.5, 4, 0, 1), (0.125, 4, 0, 3), (1.23456, 4, 0, 4), (120.0, 2, 2, 2), (10.125, 4, 2, 3),
+    (-3.10, 2, 0, 1), (0.0, 4, 0, 0), (None, 2, 0, 0), (2.00001, 4, 0, 0),
+])
+def test_decimals_needed(value, max_digits, min_digits, expected):
+    assert matching.decimals_needed(value, max_digits, min_digits) == expected

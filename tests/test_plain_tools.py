@@ -76,3 +76,15 @@ def test_flags_are_raised_for_the_block_only(plain):
     except RuntimeError:
         pass
     assert flag.get() is False
+
+
+def test_missing_address_parts_names_what_the_nearest_address_lacks(plain):
+    billing = plain("billing")
+    street, city, country = billing.STREET, billing.CITY, billing.COUNTRY
+    assert billing.missing_address_parts([{street, city}]) == [country]
+    assert billing.missing_address_parts([set()]) == [street, city, country]
+    assert billing.missing_address_parts([]) == [street, city, country]
+    # the invoice address nearer to complete is the one to finish; a tie goes to the customer itself
+    assert billing.missing_address_parts([{city}, {street, country}]) == [city]
+    assert billing.missing_address_parts([{street}, {country}]) == [city, country]
+    assert billing.missing_address_parts([{street, city, country}]) == []

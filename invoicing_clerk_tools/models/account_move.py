@@ -30,10 +30,17 @@ def internal_move_writes():
 
 
 class BlockingReason(NamedTuple):
-    """Something that blocks posting a move: what it is, and who can clear it (as text, may be empty)."""
+    """Something that blocks posting a move (or, in the panel's warnings, that a clerk should look at): what it
+    is, who can clear it (as text, may be empty) and the buttons that clear it on the form.
+
+    ``actions``: ``(kind, target, label)`` tuples; kind ``"method"`` calls the public method ``target`` of the
+    move (a button of the panel, shown to the addon's users only), kind ``"tab"`` opens the form's notebook page
+    named ``target``.
+    """
 
     message: str
     who: str = ""
+    actions: tuple = ()
 
     def __str__(self):
         return f"{self.message} ({self.who})" if self.who else self.message
@@ -58,6 +65,9 @@ class AccountMove(models.Model):
         compute="_compute_clerk_blocking", compute_sudo=True,
         sanitize=False,
     )
+    clerk_panel = fields.Json(
+        string="Ready to Post? Panel", compute="_compute_clerk_blocking", compute_sudo=True,
+        help="What blocks posting or needs a look, one line per item with who clears it and how.")
     clerk_override_ids = fields.One2many("clerk.post.override", "move_id", string="Emergency Postings")
     clerk_can_override = fields.Boolean(compute="_compute_clerk_can_override")
 
@@ -270,17 +280,58 @@ class AccountMove(models.Model):
         return overrides
 
     # ------------------------------------------------------------ UI helpers
-    @api.depends("state", "move_type")
+    def _clerk_panel_warnings(self):
+        """``{move_id: [BlockingReason]}``: what does not block posting but a clerk should see on the form
+        (billing details, documents under warning-only rules, exceptions only reported). Each feature extends
+        it in its own file, in batch; shown to the addon's users only."""
+        return {}
+
+    @api.depends("state", "move_type", "partner_id")
     @api.depends_context("uid")
     def _compute_clerk_blocking(self):
         gated = self._clerk_moves_to_gate()
         reasons = gated._clerk_blocking_reasons() if gated else {}
+        is_clerk = self.env.user.has_group("invoicing_clerk_tools.group_clerk")
+        warnings = self._origin.filtered("id")._clerk_panel_warnings() if is_clerk else {}
         for move in self:
             move_reasons = reasons.get(move.id) or []
             move.clerk_ready_to_post = not move_reasons
             move.clerk_blocking_html = Markup("<ul>%s</ul>") % Markup().join(
                 Markup("<li>%s</li>") % line for line in move._clerk_reason_lines(reasons)
             ) if move_reasons else False
+            move.clerk_panel = move._clerk_panel_data(move_reasons, warnings.get(move._origin.id) or [], is_clerk)
+
+    def _clerk_panel_data(self, blocking, warnings, with_actions):
+        """The panel above the form: a title and one line per item (blocking first), each with who clears it
+        and its buttons. Items cleared the same way by the same people (the discrepancies of a bill) share one
+        line, one message each; a button already offered on a line above is not repeated."""
+        if not blocking and not warnings:
+            return False
+        _ = self.env._
+        lines, offered = [], set()
+        for reason, blocks in [(reason, True) for reason in blocking] + [(reason, False) for reason in warnings]:
+            actions = tuple(reason.actions) if with_actions else ()
+            if lines and lines[-1]["key"] == (blocks, reason.who, actions):
+                lines[-1]["messages"].append(reason.message)
+                continue
+            buttons = []
+            for kind, target, label in actions:
+                if (kind, target) not in offered:
+                    offered.add((kind, target))
+                    buttons.append({"kind": kind, "target": target, "label": label})
+            lines.append({"key": (blocks, reason.who, actions), "messages": [reason.message], "who": reason.who,
+                          "blocks": blocks, "buttons": buttons})
+        for line in lines:
+            del line["key"]
+        if blocking:
+            title = _("Ready to post? Not yet: %s to clear.", _("1 item") if len(blocking) == 1
+                      else _("%s items", len(blocking)))
+        elif self.state == "draft":
+            title = _("Ready to post, but have a look first:")
+        else:
+            title = _("To look at:")
+        return {"title": title, "level": "warning" if blocking else "info", "lines": lines,
+                "labels": {"blocks": _("Blocks posting"), "warns": _("Warning"), "who": _("Who clears it")}}
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_clerk_can_override(self):

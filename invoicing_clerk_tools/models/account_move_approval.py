@@ -131,13 +131,14 @@ class AccountMove(models.Model):
         _ = self.env._
         moves = self._origin.filtered("id")
         result = defaultdict(list)
+        send = (("method", "action_clerk_send_for_approval", _("Send for Approval")),)
         never_sent = moves.filtered(lambda m: not m.clerk_approval_state)
         if never_sent:
             rules_by_move = self.env["clerk.approval.rule"]._rules_for_moves(never_sent)
             for move in never_sent.filtered(lambda m: m.id in rules_by_move):
                 for rule in rules_by_move[move.id]:
                     result[move.id].append(BlockingReason(
-                        _("Approval required (not sent yet): rule %s", rule.name), rule._approvers_label()))
+                        _("Approval required (not sent yet): rule %s", rule.name), rule._approvers_label(), send))
         sent = moves.filtered(lambda m: m.clerk_approval_state in (approval.PENDING, approval.REJECTED))
         if sent:
             for request in sent._clerk_current_requests():
@@ -153,8 +154,18 @@ class AccountMove(models.Model):
                                 reason=rejection.comment)
                 else:
                     continue
-                who = request.approvers_label if request.state != approval.REJECTED else ""
-                result[request.move_id.id].append(BlockingReason(message, who))
+                actions = ()
+                if request.state == approval.PENDING:
+                    actions = (("method", "action_clerk_approve", _("Approve")),
+                               ("method", "action_clerk_reject", _("Reject")))
+                    actions = actions if request.move_id.clerk_approval_can_decide else ()
+                    who = request.approvers_label
+                elif request.state == approval.REJECTED:
+                    actions = send
+                    who = _("the clerk: correct the document, then send it again")
+                else:
+                    who = request.approvers_label
+                result[request.move_id.id].append(BlockingReason(message, who, actions))
         return result
 
     def _post(self, soft=True):
@@ -181,14 +192,25 @@ class AccountMove(models.Model):
         result = super(AccountMove, rest).action_post() if rest else False
         if result:
             return result
+        return to_send._clerk_sent_notification()
+
+    def _clerk_sent_notification(self):
+        """What Confirm answers when it sent documents for approval instead of posting them: one notification
+        saying so, naming the rules asked and their approvers (not posted yet: Confirm again once approved)."""
+        _ = self.env._
+        asked = self._clerk_current_requests().filtered(lambda r: r.state == approval.PENDING)
+        lines = []
+        for move in self:
+            rules = "; ".join(f"{r.name} ({r.approvers_label})" for r in asked if r.move_id == move)
+            lines.append(_("%(move)s needs approval before posting: Confirm sent it to %(rules)s instead of "
+                           "posting it.", move=move._clerk_label(), rules=rules or "-"))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "warning",
-                "title": self.env._("Sent for approval"),
-                "message": self.env._("%s must be approved before it can be posted: it was sent for approval.",
-                                      to_send._clerk_labels()),
+                "type": "info",
+                "title": _("Sent for approval, not posted"),
+                "message": " ".join([*lines, _("Confirm again once it is approved.")]),
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

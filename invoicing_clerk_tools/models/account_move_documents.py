@@ -165,10 +165,11 @@ class AccountMove(models.Model):
         result = defaultdict(list)
         blocked = {move_id: [cid for cid, mode in status["missing"].items() if mode == documents.BLOCK]
                    for move_id, status in statuses.items()}
+        who, actions = self._clerk_document_clearing()
         for move_id, category_ids in blocked.items():
             if category_ids:
                 result[move_id].append(BlockingReason(_("Supporting documents missing: %s", ", ".join(
-                        Category.browse(category_ids).mapped("name")))))
+                        Category.browse(category_ids).mapped("name"))), who, actions))
         # Approval rules: before sending, the approval reasons already ask for the rule. After sending, a
         # document that went missing (or a rule added since) needs that rule too: sending is re-evaluated.
         sent = self.browse([move_id for move_id, status in statuses.items() if status["approval_rule_ids"]])
@@ -184,8 +185,24 @@ class AccountMove(models.Model):
                                              if mode == documents.APPROVAL]).mapped("name")
                     result[move.id].append(BlockingReason(_(
                         "Supporting documents missing: %s. Attach them, or a Clerk Manager re-evaluates the approvals "
-                        "so that the approval rule for missing documents is asked.", ", ".join(names))))
+                        "so that the approval rule for missing documents is asked.", ", ".join(names)), who, actions))
         return result
+
+    def _clerk_document_clearing(self):
+        """Who clears a missing document and the panel's buttons to do it."""
+        _ = self.env._
+        return (_("the clerk: upload it, or request it from a colleague or the partner"),
+                (("method", "action_clerk_upload_document", _("Upload Document")),
+                 ("method", "action_clerk_request_document", _("Request Document"))))
+
+    def _clerk_panel_warnings(self):
+        warnings = super()._clerk_panel_warnings()
+        who, actions = self._clerk_document_clearing()
+        for move in self.filtered(lambda m: m.state == "draft" and m.clerk_document_warning):
+            warnings.setdefault(move.id, []).append(BlockingReason(self.env._(
+                "Supporting documents missing (posting is not blocked): %s", move.clerk_document_warning),
+                who, actions))
+        return warnings
 
     # ------------------------------------------------------------------ retention
     def _post(self, soft=True):

@@ -563,8 +563,33 @@ class AccountMove(models.Model):
         for discrepancy in exceptions:
             result[discrepancy.move_id.id].append(BlockingReason(
                 _("Discrepancy beyond tolerance: %s", discrepancy._summary()),
-                _("a Billing Approver or Clerk Manager accepts it, or it is resolved")))
+                _("a Billing Approver or Clerk Manager accepts it, or it is resolved"),
+                (("tab", "clerk_bill_check", _("Open Bill Check")),)))
         return result
+
+    def _clerk_panel_warnings(self):
+        """Exceptions that do not block posting themselves: only reported, or sent to the approvers."""
+        warnings = super()._clerk_panel_warnings()
+        bills = self.filtered(lambda m: m.move_type in MATCH_TYPES and m.clerk_match_status == "exception"
+                              and m.company_id.clerk_match_policy in ("report", "approval"))
+        if not bills:
+            return warnings
+        _ = self.env._
+        blocking = self._clerk_discrepancy_reasons() if "approval" in bills.company_id.mapped(
+            "clerk_match_policy") else {}
+        for bill in bills.filtered(lambda m: m.id not in blocking):
+            if bill.company_id.clerk_match_policy == "report":
+                message = _("Bill check: %s beyond tolerance (reported only: posting is not blocked).",
+                            _("1 exception") if bill.clerk_exception_count == 1
+                            else _("%s exceptions", bill.clerk_exception_count))
+            else:
+                message = _("Bill check: %s beyond tolerance, for the approvers of the rule for bills with open "
+                            "discrepancies.", _("1 exception") if bill.clerk_exception_count == 1
+                            else _("%s exceptions", bill.clerk_exception_count))
+            warnings.setdefault(bill.id, []).append(BlockingReason(
+                message, _("a Billing Approver or Clerk Manager accepts them, or they are resolved"),
+                (("tab", "clerk_bill_check", _("Open Bill Check")),)))
+        return warnings
 
     def _clerk_accept_approved_exceptions(self):
         """Bills posted after an approver approved their discrepancy rule: their exceptions are accepted by that

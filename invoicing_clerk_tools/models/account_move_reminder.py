@@ -36,7 +36,12 @@ class AccountMove(models.Model):
                                              compute="_compute_clerk_reminder_steps")
     clerk_reminder_next_step_id = fields.Many2one("clerk.reminder.step", string="Next Reminder Step",
                                                   compute="_compute_clerk_reminder_steps")
-    clerk_reminder_next_date = fields.Date(string="Next Reminder On", compute="_compute_clerk_reminder_steps")
+    clerk_reminder_next_date = fields.Date(
+        string="Next Reminder On", compute="_compute_clerk_reminder_steps",
+        help="The day the next run performs the next step (today when due now), as the schedule decides it: "
+        "pauses, steps done, the minimum days between contacts and the rule for invoices found late.")
+    clerk_reminder_status = fields.Char(string="Reminder Status", compute="_compute_clerk_reminder_steps",
+                                        help="Why no step is planned, or until when reminders wait.")
 
     @api.constrains("clerk_reminder_excluded", "clerk_reminder_exclusion_reason", "clerk_dispute",
                     "clerk_dispute_reason", "clerk_promise_date", "clerk_promise_amount")
@@ -61,13 +66,15 @@ class AccountMove(models.Model):
             vals = dict(vals, clerk_promise_broken=False)
         return super().write(vals)
 
-    @api.depends("clerk_reminder_log_ids", "invoice_date_due", "payment_state", "commercial_partner_id")
+    @api.depends("clerk_reminder_log_ids", "invoice_date_due", "payment_state", "commercial_partner_id",
+                 "amount_residual", "clerk_dispute", "clerk_promise_date", "clerk_reminder_excluded",
+                 "commercial_partner_id.clerk_reminder_excluded")
     @api.depends_context("allowed_company_ids")
     def _compute_clerk_reminder_steps(self):
         planned = self.env["clerk.reminder.schedule"]._next_steps(self)
         for move in self:
-            move.clerk_reminder_step_id, move.clerk_reminder_next_step_id, move.clerk_reminder_next_date = (
-                planned.get(move.id, (False, False, False)))
+            (move.clerk_reminder_step_id, move.clerk_reminder_next_step_id, move.clerk_reminder_next_date,
+             move.clerk_reminder_status) = planned.get(move.id, (False, False, False, False))
 
     def action_clerk_clear_pause(self):
         self.write({"clerk_dispute": False, "clerk_dispute_reason": False, "clerk_promise_date": False,

@@ -9,10 +9,12 @@ class ClerkApprovalRule(models.Model):
     _inherit = ["clerk.move.rule.mixin"]
     _description = "Approval Rule"
 
-    name = fields.Char(string="Level", required=True, translate=True,
+    name = fields.Char(string="Level", required=True, translate=True, tracking=True,
                        help="Name of the approval rule, as approvers and clerks see it, e.g. 'Bills over 5,000'.")
-    active = fields.Boolean(help="Archived rules apply to no new request; requests sent stay as sent.")
-    sequence = fields.Integer(help="Rules are asked in this order: approvers of a rule are asked only when every "
+    active = fields.Boolean(tracking=True,
+                            help="Archived rules apply to no new request; requests sent stay as sent.")
+    sequence = fields.Integer(tracking=True,
+                              help="Rules are asked in this order: approvers of a rule are asked only when every "
                                    "rule before it is approved. Rules with the same sequence are asked together.")
 
     # Who approves
@@ -20,29 +22,30 @@ class ClerkApprovalRule(models.Model):
         ("users", "Named Users"),
         ("group", "A Group (any member)"),
         ("field", "A User Field of the Document"),
-    ], string="Approvers Are", required=True, default="users",
+    ], string="Approvers Are", required=True, default="users", tracking=True,
         help="Named users; or any member of a group; or the user in a field of the document (e.g. the salesperson).")
     approver_user_ids = fields.Many2many("res.users", "clerk_approval_rule_approver_rel", "rule_id", "user_id",
-                                         string="Approvers", domain="[('share', '=', False)]")
-    approver_group_id = fields.Many2one("res.groups", string="Approver Group",
+                                         string="Approvers", domain="[('share', '=', False)]", tracking=True)
+    approver_group_id = fields.Many2one("res.groups", string="Approver Group", tracking=True,
                                         help="Any member of this group may approve.")
     approver_field_id = fields.Many2one(
-        "ir.model.fields", string="Approver Field", ondelete="cascade",
+        "ir.model.fields", string="Approver Field", ondelete="cascade", tracking=True,
         domain="[('model', '=', 'account.move'), ('ttype', '=', 'many2one'), ('relation', '=', 'res.users')]",
         help="The user in this field of the document approves, e.g. Salesperson.")
-    min_approvals = fields.Integer(string="Approvals Needed", default=1,
+    min_approvals = fields.Integer(string="Approvals Needed", default=1, tracking=True,
                                    help="How many distinct approvers must approve this rule.")
     allow_self_approval = fields.Boolean(
-        string="Requester May Approve", default=False,
+        string="Requester May Approve", default=False, tracking=True,
         help="Off (four-eyes): the person who sent the document for approval cannot approve it.")
 
     # Follow-up
-    nudge_days = fields.Integer(string="Nudge After (Days)", default=0,
-                                   help="Approvers are nudged once when the rule waits this many days; 0: never.")
-    escalation_days = fields.Integer(string="Escalate After (Days)", default=0,
+    nudge_days = fields.Integer(string="Nudge After (Days)", default=0, tracking=True,
+                                help="Approvers are nudged once when the rule waits this many days; 0: never.")
+    escalation_days = fields.Integer(string="Escalate After (Days)", default=0, tracking=True,
                                      help="The request escalates once when the rule waits this many days; 0: never.")
-    escalation_user_id = fields.Many2one("res.users", string="Escalate To", domain="[('share', '=', False)]")
-    escalation_group_id = fields.Many2one("res.groups", string="Escalate To Group")
+    escalation_user_id = fields.Many2one("res.users", string="Escalate To", domain="[('share', '=', False)]",
+                                         tracking=True)
+    escalation_group_id = fields.Many2one("res.groups", string="Escalate To Group", tracking=True)
 
     # ------------------------------------------------------------ checks
     def _configuration_fields(self):

@@ -8,7 +8,7 @@ class ClerkApprovalRule(models.Model):
     _inherit = "clerk.approval.rule"
 
     clerk_missing_documents_only = fields.Boolean(
-        string="Only When Documents Are Missing",
+        string="Only When Documents Are Missing", tracking=True,
         help="The rule applies only to documents missing a category required by a document rule in "
              "'Requires an Approval Rule' mode that names this rule (on top of the criteria above).")
     clerk_document_rule_ids = fields.One2many("clerk.document.rule", "approval_rule_id",

@@ -10,7 +10,7 @@ class ClerkApprovalRule(models.Model):
     _inherit = "clerk.approval.rule"
 
     clerk_open_discrepancies = fields.Boolean(
-        string="Only Bills With Open Discrepancies",
+        string="Only Bills With Open Discrepancies", tracking=True,
         help="The rule applies only to documents with an open discrepancy beyond tolerance (bill check). With "
              "the company's exception policy 'Require an approval', such a rule replaces the posting block: "
              "the variance is routed to its approvers.")

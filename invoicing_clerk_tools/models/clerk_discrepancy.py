@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
+from odoo.tools import formatLang
 
 from ..tools import matching
 
@@ -42,6 +43,15 @@ REASON_CODE_SELECTION = [
     ("duplicate", "Billed Twice"),
     ("other", "Other Error"),
 ]
+# What a finding looks like to people: its state, except that an open finding within tolerance is no exception.
+STATUS_SELECTION = [
+    ("exception", "Exception"),
+    ("within", "Within Tolerance"),
+    (matching.ACCEPTED, "Accepted"),
+    (matching.WAITING, "Waiting for Document"),
+    (matching.RESOLVED, "Resolved"),
+    (matching.OBSOLETE, "Obsolete"),
+]
 # What can be corrected on a draft bill by putting the purchase order's value back.
 CORRECTABLE = (matching.QUANTITY, matching.PRICE, matching.DISCOUNT, matching.TAX, matching.PRODUCT)
 
@@ -77,20 +87,32 @@ class ClerkDiscrepancy(models.Model):
     sequence = fields.Integer(readonly=True)
     kind = fields.Selection(KIND_SELECTION, required=True, readonly=True)
     description = fields.Char(readonly=True)
-    expected = fields.Float(string="Expected", digits=(16, 4), readonly=True,
+    # Values of different kinds (quantities, prices, discount points): never added up in a grouped list.
+    expected = fields.Float(string="Expected", digits=(16, 4), readonly=True, aggregator=None,
                             help="What the purchase order or receipt says (purchase unit and currency).")
-    actual = fields.Float(string="Billed", digits=(16, 4), readonly=True,
+    actual = fields.Float(string="Billed", digits=(16, 4), readonly=True, aggregator=None,
                           help="What the document says (converted to the purchase unit and currency).")
-    difference = fields.Float(digits=(16, 4), readonly=True, help="Billed minus expected.")
+    difference = fields.Float(digits=(16, 4), readonly=True, aggregator=None, help="Billed minus expected.")
+    expected_display = fields.Char(
+        string="Expected Value", compute="_compute_displays",
+        help="What the purchase order or receipt says: a quantity in the purchase line's unit, a price in its "
+             "currency, a discount in %, or a text.")
+    actual_display = fields.Char(string="Billed Value", compute="_compute_displays",
+                                 help="What the document says, in the same unit or currency as the expected value.")
+    status = fields.Selection(
+        STATUS_SELECTION, compute="_compute_status",
+        help="Exception: open and beyond tolerance (blocks posting or needs an approval where the company says "
+             "so). Within tolerance: recorded, nothing to do. Then accepted, waiting for a document, resolved or "
+             "obsolete.")
     expected_text = fields.Char(string="Expected (Text)", readonly=True)
     actual_text = fields.Char(string="Billed (Text)", readonly=True)
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     impact = fields.Monetary(currency_field="company_currency_id", readonly=True,
                              help="Money paid too much (negative: too little) because of this finding, in company "
                                   "currency at the document date.")
-    excess_amount = fields.Float(digits=(16, 6), readonly=True,
+    excess_amount = fields.Float(digits=(16, 6), readonly=True, aggregator=None,
                                  help="Untaxed amount in the document's currency to get back from the vendor.")
-    correct_value = fields.Float(digits=(16, 6), readonly=True,
+    correct_value = fields.Float(digits=(16, 6), readonly=True, aggregator=None,
                                  help="The value that corrects the document line (quantity, unit price in the "
                                       "document's unit and currency, discount).")
     within_tolerance = fields.Boolean(readonly=True)
@@ -123,6 +145,43 @@ class ClerkDiscrepancy(models.Model):
         positive = (True in value) == (operator == "in")
         return domain if positive else ["!", *domain]
 
+    @api.depends("state", "within_tolerance")
+    def _compute_status(self):
+        for discrepancy in self:
+            if discrepancy.state == matching.OPEN:
+                discrepancy.status = "within" if discrepancy.within_tolerance else "exception"
+            else:
+                discrepancy.status = discrepancy.state
+
+    @api.depends("kind", "expected", "actual", "expected_text", "actual_text", "purchase_line_id", "company_id")
+    def _compute_displays(self):
+        for discrepancy in self:
+            discrepancy.expected_display = discrepancy._format_value(discrepancy.expected, discrepancy.expected_text)
+            discrepancy.actual_display = discrepancy._format_value(discrepancy.actual, discrepancy.actual_text)
+
+    def _format_value(self, value, text):
+        """A value of this finding as people read it: in the purchase line's unit (quantities) or currency
+        (unit prices), company currency (bill total), % (discounts), without decimals that say nothing."""
+        self.ensure_one()
+        if text or self.kind not in (matching.QUANTITY, matching.PRICE, matching.DISCOUNT, matching.TOTAL):
+            return text or False
+        env = self.env
+        if self.kind == matching.QUANTITY:
+            digits = matching.decimals_needed(value, env["decimal.precision"].precision_get("Product Unit"))
+            unit = self.purchase_line_id.product_uom_id.name
+            number = formatLang(env, value, digits=digits)
+            return f"{number} {unit}" if unit else number
+        if self.kind == matching.DISCOUNT:
+            digits = matching.decimals_needed(value, env["decimal.precision"].precision_get("Discount"))
+            return f"{formatLang(env, value, digits=digits)} %"
+        currency = (self.purchase_line_id.currency_id if self.kind == matching.PRICE else None) \
+            or self.company_currency_id
+        max_digits = max(env["decimal.precision"].precision_get("Product Price"), currency.decimal_places)
+        number = formatLang(env, value, digits=matching.decimals_needed(value, max_digits, currency.decimal_places))
+        symbol = currency.symbol or currency.name
+        return f"{number}\N{NO-BREAK SPACE}{symbol}" if currency.position == "after" \
+            else f"{symbol}\N{NO-BREAK SPACE}{number}"
+
     @api.depends("kind", "description", "move_id")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
@@ -140,8 +199,8 @@ class ClerkDiscrepancy(models.Model):
         self.ensure_one()
         _ = self.env._
         kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
-        expected = self.expected_text or f"{self.expected:g}"
-        actual = self.actual_text or f"{self.actual:g}"
+        expected = self._format_value(self.expected, self.expected_text)
+        actual = self._format_value(self.actual, self.actual_text)
         text = _("%(kind)s%(about)s: expected %(expected)s, billed %(actual)s", kind=kind,
                  about=f" ({self.description})" if self.description else "", expected=expected, actual=actual)
         if self.impact:

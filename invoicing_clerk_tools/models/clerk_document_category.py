@@ -9,29 +9,31 @@ class ClerkDocumentCategory(models.Model):
     """A kind of supporting document (purchase order, delivery note...): which files it accepts and how large."""
 
     _name = "clerk.document.category"
-    _inherit = ["clerk.cached.config.mixin"]  # rules and retention cache categories
+    _inherit = ["clerk.cached.config.mixin", "mail.thread"]  # rules and retention cache categories
     _description = "Document Category"
     _order = "sequence, id"
 
-    name = fields.Char(required=True, translate=True,
+    name = fields.Char(required=True, translate=True, tracking=True,
                        help="As clerks see it, e.g. 'Delivery Note / Proof of Delivery'.")
-    code = fields.Char(help="Short technical key, e.g. 'delivery_note'; used for folder names in audit packs.")
+    code = fields.Char(tracking=True,
+                       help="Short technical key, e.g. 'delivery_note'; used for folder names in audit packs.")
     sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True, help="Archived categories cannot be chosen for new documents.")
-    company_id = fields.Many2one("res.company", string="Company", index=True,
+    active = fields.Boolean(default=True, tracking=True, help="Archived categories cannot be chosen for new documents.")
+    company_id = fields.Many2one("res.company", string="Company", index=True, tracking=True,
                                  help="Empty: the category is offered in every company.")
     allowed_mime_types = fields.Text(
-        string="Allowed File Types",
+        string="Allowed File Types", tracking=True,
         help="MIME types accepted, separated by commas or new lines, e.g. 'application/pdf, image/*'. "
              "The type is detected from the file's content, not from its name. Empty: any type.")
-    max_size_mb = fields.Float(string="Maximum Size (MB)", default=10.0,
+    max_size_mb = fields.Float(string="Maximum Size (MB)", default=10.0, tracking=True,
                                help="Largest file accepted, in megabytes; 0: no limit.")
     keywords = fields.Char(
+        tracking=True,
         help="Comma-separated words: a file arriving on an invoice or bill without a category (chatter, "
              "email) whose name contains one of them is filed in this category, e.g. 'delivery, POD'.")
     description = fields.Text(help="What belongs in this category, shown to clerks.")
     keep_after_posting = fields.Boolean(
-        string="Kept Once Posted",
+        string="Kept Once Posted", tracking=True,
         help="Documents of this category are kept for audit once their invoice or bill is posted: they cannot be "
              "deleted or replaced, only superseded by a new version. Off: kept only where a document rule that "
              "requires the category says so.")

@@ -11,24 +11,24 @@ class ClerkDocumentRule(models.Model):
     _inherit = ["clerk.move.rule.mixin"]
     _description = "Document Rule"
 
-    name = fields.Char(help="e.g. 'Vendor bills over 1,000: PO and delivery note'.")
-    amount_min = fields.Monetary(string="From Total")
-    category_ids = fields.Many2many("clerk.document.category", string="Required Documents",
+    name = fields.Char(tracking=True, help="e.g. 'Vendor bills over 1,000: PO and delivery note'.")
+    amount_min = fields.Monetary(string="From Total", tracking=True)
+    category_ids = fields.Many2many("clerk.document.category", string="Required Documents", tracking=True,
                                     help="The categories of documents that must be attached.")
     mode = fields.Selection([
         (documents.BLOCK, "Blocks Posting"),
         (documents.APPROVAL, "Requires an Approval Rule"),
         (documents.WARN, "Warning Only"),
-    ], string="When Missing", required=True, default=documents.BLOCK,
+    ], string="When Missing", required=True, default=documents.BLOCK, tracking=True,
         help="Blocks Posting: the document cannot be posted until every required category is attached. "
              "Requires an Approval Rule: a missing document sends the document to the approval rule chosen "
              "below instead. Warning Only: a banner on the document, nothing is blocked.")
     keep_documents = fields.Boolean(
-        string="Keep Once Posted", default=True,
+        string="Keep Once Posted", default=True, tracking=True,
         help="The required documents are kept for audit once the document is posted: they cannot be deleted or "
              "replaced, only superseded by a new version.")
     approval_rule_id = fields.Many2one(
-        "clerk.approval.rule", string="Approval Rule", check_company=True, ondelete="restrict",
+        "clerk.approval.rule", string="Approval Rule", check_company=True, ondelete="restrict", tracking=True,
         domain="[('clerk_missing_documents_only', '=', True)]",
         help="The approval rule asked when a required document is missing (an approval rule marked "
              "'Only When Documents Are Missing').")

@@ -20,55 +20,61 @@ class ClerkMatchTolerance(models.Model):
     """
 
     _name = "clerk.match.tolerance"
+    _inherit = ["mail.thread"]
     _description = "Bill Matching Tolerance"
     _order = "company_id, partner_id, product_category_id, id"
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company,
+                                 tracking=True)
     partner_id = fields.Many2one("res.partner", string="Vendor", check_company=True, index="btree_not_null",
+                                 tracking=True,
                                  help="Only bills of this vendor; empty: every vendor.")
-    product_category_id = fields.Many2one("product.category", string="Product Category",
+    product_category_id = fields.Many2one("product.category", string="Product Category", tracking=True,
                                           help="Only bill lines of products of this category (not its "
                                                "subcategories); empty: every product.")
     currency_id = fields.Many2one("res.currency", string="Currency", default=lambda self: self.env.company.currency_id,
+                                  tracking=True,
                                   help="Currency of the amounts below; they are converted at the bill date.")
 
-    price_pct = fields.Float(string="Price Tolerance (%)", digits=(16, 4),
+    price_pct = fields.Float(string="Price Tolerance (%)", digits=(16, 4), tracking=True,
                              help="How far the unit price billed may be above the purchase price, in percent.")
-    price_amount = fields.Monetary(string="Price Tolerance (Amount per Line)",
+    price_amount = fields.Monetary(string="Price Tolerance (Amount per Line)", tracking=True,
                                    help="How much more a bill line may cost because of its unit price.")
     price_mode = fields.Selection(MODE_SELECTION, string="Price Tolerance Is", default=matching.BOTH, required=True,
+                                  tracking=True,
                                   help="Beyond both: a price difference is an exception only when it is beyond the "
                                        "percentage and the amount. Beyond either: as soon as it is beyond one.")
-    qty_pct = fields.Float(string="Quantity Tolerance (%)", digits=(16, 4),
+    qty_pct = fields.Float(string="Quantity Tolerance (%)", digits=(16, 4), tracking=True,
                            help="How much more may be billed than received (or ordered), in percent.")
-    qty_amount = fields.Monetary(string="Quantity Tolerance (Amount per Line)",
+    qty_amount = fields.Monetary(string="Quantity Tolerance (Amount per Line)", tracking=True,
                                  help="Value of the quantity billed in excess that is tolerated per line.")
-    qty_mode = fields.Selection(MODE_SELECTION, string="Quantity Tolerance Is", default=matching.BOTH, required=True)
-    discount_points = fields.Float(string="Discount Tolerance (Points)", digits=(16, 2),
+    qty_mode = fields.Selection(MODE_SELECTION, string="Quantity Tolerance Is", default=matching.BOTH, required=True,
+                                tracking=True)
+    discount_points = fields.Float(string="Discount Tolerance (Points)", digits=(16, 2), tracking=True,
                                    help="How many percentage points the discount billed may be below the purchase "
                                         "discount.")
-    total_pct = fields.Float(string="Bill Total Tolerance (%)", digits=(16, 4),
+    total_pct = fields.Float(string="Bill Total Tolerance (%)", digits=(16, 4), tracking=True,
                              help="How far the bill total (its lines with a purchase order) may be above what their "
                                   "purchase lines allow, in percent.")
-    total_amount = fields.Monetary(string="Bill Total Tolerance (Amount)")
+    total_amount = fields.Monetary(string="Bill Total Tolerance (Amount)", tracking=True)
     total_mode = fields.Selection(MODE_SELECTION, string="Bill Total Tolerance Is", default=matching.BOTH,
-                                  required=True)
+                                  required=True, tracking=True)
     allow_without_po = fields.Boolean(
-        string="Lines Without Purchase Order Allowed", default=True,
+        string="Lines Without Purchase Order Allowed", default=True, tracking=True,
         help="Off: every bill line of this vendor must come from a purchase order line; a line without one is an "
              "exception.")
     match_basis = fields.Selection([
         (matching.BASIS_POLICY, "Product's Bill Control Policy"),
         (matching.BASIS_RECEIVED, "Received Quantities (3-Way)"),
         (matching.BASIS_ORDERED, "Ordered Quantities (2-Way)"),
-    ], string="Match Quantities Against", default=matching.BASIS_POLICY, required=True,
+    ], string="Match Quantities Against", default=matching.BASIS_POLICY, required=True, tracking=True,
         help="Received quantities (3-way match) or ordered quantities (2-way); by default each product's "
              "bill control policy decides (on received quantities / on ordered quantities).")
     duplicate_days = fields.Integer(
-        string="Duplicate Window (Days)", default=3,
+        string="Duplicate Window (Days)", default=3, tracking=True,
         help="A bill of the same vendor with the same amount dated at most this many days apart is a possible "
              "duplicate (the same vendor reference always is).")
 

@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
-from odoo.tools import ormcache
+from odoo.tools import format_amount, ormcache
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil as safe_dateutil
 from odoo.tools.safe_eval import safe_eval
@@ -23,40 +23,80 @@ CRITERIA_FIELDS = ("journal_ids", "partner_ids", "partner_category_ids", "amount
 
 class ClerkMoveRuleMixin(models.AbstractModel):
     """A rule that selects invoices and bills (approval rules, document rules): the criteria, their checks,
-    and in one batch which rules apply to which moves, from a cache cleared whenever a rule changes."""
+    and in one batch which rules apply to which moves, from a cache cleared whenever a rule changes.
+    Its changes are tracked in its chatter."""
 
     _name = "clerk.move.rule.mixin"
-    _inherit = ["clerk.cached.config.mixin"]
+    _inherit = ["clerk.cached.config.mixin", "mail.thread"]
     _description = "Invoicing Clerk Rule on Invoices and Bills"
     _order = "company_id, sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True, translate=True)
-    active = fields.Boolean(default=True, help="Archived rules apply to nothing new.")
-    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True, help="Archived rules apply to nothing new.")
+    sequence = fields.Integer(default=10, tracking=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company,
-                                 help="The rule applies to documents of this company only.")
+                                 tracking=True, help="The rule applies to documents of this company only.")
     currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
 
-    apply_out_invoice = fields.Boolean(string="Customer Invoices", default=False)
-    apply_out_refund = fields.Boolean(string="Customer Credit Notes", default=False)
-    apply_in_invoice = fields.Boolean(string="Vendor Bills", default=False)
-    apply_in_refund = fields.Boolean(string="Vendor Refunds", default=False)
-    journal_ids = fields.Many2many("account.journal", string="Journals", check_company=True,
+    apply_out_invoice = fields.Boolean(string="Customer Invoices", default=False, tracking=True)
+    apply_out_refund = fields.Boolean(string="Customer Credit Notes", default=False, tracking=True)
+    apply_in_invoice = fields.Boolean(string="Vendor Bills", default=False, tracking=True)
+    apply_in_refund = fields.Boolean(string="Vendor Refunds", default=False, tracking=True)
+    journal_ids = fields.Many2many("account.journal", string="Journals", check_company=True, tracking=True,
                                    domain="[('type', 'in', ('sale', 'purchase'))]",
                                    help="Only documents of these journals; empty: every journal.")
-    partner_ids = fields.Many2many("res.partner", string="Partners",
+    partner_ids = fields.Many2many("res.partner", string="Partners", tracking=True,
                                    help="Only documents of these customers or vendors; empty: every partner.")
-    partner_category_ids = fields.Many2many("res.partner.category", string="Partner Tags",
+    partner_category_ids = fields.Many2many("res.partner.category", string="Partner Tags", tracking=True,
                                             help="Only documents whose partner has one of these tags; empty: any.")
-    amount_min = fields.Monetary(string="Minimum Total", currency_field="currency_id",
+    amount_min = fields.Monetary(string="Minimum Total", currency_field="currency_id", tracking=True,
                                  help="The rule applies from this total (taxes included, in company currency; "
                                       "documents in other currencies are converted at their date); 0: any total.")
-    amount_max = fields.Monetary(string="Maximum Total", currency_field="currency_id",
-                                 help="The rule applies up to this total (included); 0: no upper limit.")
-    domain = fields.Char(string="Extra Conditions", default="[]",
+    amount_max = fields.Monetary(string="Maximum Total", currency_field="currency_id", tracking=True,
+                                 help="The rule applies up to this total (included). Stored as 0 when the rule "
+                                      "has no maximum.")
+    no_amount_max = fields.Boolean(
+        string="No Maximum", compute="_compute_no_amount_max", inverse="_inverse_no_amount_max",
+        help="The rule applies to every total from the minimum up. Untick it to enter a maximum.")
+    amount_range = fields.Char(string="Total", compute="_compute_amount_range",
+                               help="The totals the rule applies to, in company currency.")
+    domain = fields.Char(string="Extra Conditions", default="[]", tracking=True,
                          help="A domain on journal entries for anything else, e.g. "
                               "[('invoice_origin', '=', False)]. Leave [] for none.")
+
+    # ------------------------------------------------------------ amount range
+    @api.depends("amount_max")
+    def _compute_no_amount_max(self):
+        for rule in self:
+            rule.no_amount_max = not rule.amount_max
+
+    def _inverse_no_amount_max(self):
+        for rule in self:
+            if rule.no_amount_max:
+                rule.amount_max = 0.0
+            elif not rule.amount_max:
+                raise ValidationError(self.env._(
+                    "Maximum Total of %(rule)s: enter the largest total the rule applies to, or tick No Maximum.",
+                    rule=rule.name))
+
+    @api.onchange("no_amount_max")
+    def _onchange_no_amount_max(self):
+        if self.no_amount_max:
+            self.amount_max = 0.0
+
+    @api.depends("amount_min", "amount_max", "currency_id")
+    @api.depends_context("lang")
+    def _compute_amount_range(self):
+        _ = self.env._
+        for rule in self:
+            low, high = (format_amount(self.env, amount, rule.currency_id) if rule.currency_id else str(amount)
+                         for amount in (rule.amount_min, rule.amount_max))
+            if rule.amount_max:
+                rule.amount_range = (_("%(low)s to %(high)s", low=low, high=high) if rule.amount_min
+                                     else _("Up to %(high)s", high=high))
+            else:
+                rule.amount_range = _("From %(low)s", low=low) if rule.amount_min else _("Any total")
 
     # ------------------------------------------------------------ configuration checks
     def _configuration_fields(self):
@@ -74,11 +114,11 @@ class ClerkMoveRuleMixin(models.AbstractModel):
                               "Vendor Bills, Vendor Refunds."))
         for name in ("amount_min", "amount_max"):
             if self[name] < 0:
-                problems.append(_("%(field)s cannot be negative; use 0 for no limit.", field=labels[name]))
+                problems.append(_("%(field)s cannot be negative.", field=labels[name]))
         if self.amount_max and 0 <= self.amount_min and self.amount_min > self.amount_max:
             problems.append(_(
-                "%(min_label)s (%(min)s) is above %(max_label)s (%(max)s): lower the minimum or raise the maximum "
-                "(0 for no maximum).", min_label=labels["amount_min"], min=self.amount_min,
+                "%(min_label)s (%(min)s) is above %(max_label)s (%(max)s): lower the minimum, raise the maximum "
+                "or tick No Maximum.", min_label=labels["amount_min"], min=self.amount_min,
                 max_label=labels["amount_max"], max=self.amount_max))
         try:
             self._get_domain()

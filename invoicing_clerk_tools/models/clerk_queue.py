@@ -37,50 +37,61 @@ class ClerkQueue(models.Model):
     """
 
     _name = "clerk.queue"
+    _inherit = ["mail.thread"]
     _description = "Clerk Work Queue"
     _order = "sequence, id"
 
-    name = fields.Char(required=True, translate=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    description = fields.Char(translate=True, help="One line telling the clerk what the queue holds.")
-    res_model = fields.Char(string="Model", required=True, default="account.move")
+    active = fields.Boolean(default=True, tracking=True)
+    description = fields.Char(translate=True, tracking=True, help="One line telling the clerk what the queue holds.")
+    res_model = fields.Char(string="Model", required=True, default="account.move", tracking=True)
+    res_model_name = fields.Char(string="Records", compute="_compute_res_model_name",
+                                 help="The kind of records the queue holds.")
     domain = fields.Char(
-        required=True, default="[]",
+        required=True, default="[]", tracking=True,
         help="Which records the queue holds. May use uid, context_today and relativedelta.",
     )
     amount_field = fields.Char(
+        tracking=True,
         help="Monetary field summed for the card's total, in company currency (leave empty for a count only).",
     )
-    action_id = fields.Many2one("ir.actions.act_window", string="List Action",
+    action_id = fields.Many2one("ir.actions.act_window", string="List Action", tracking=True,
                                 help="The action whose list the card opens, filtered on the queue.")
-    group_ids = fields.Many2many("res.groups", string="Visible To",
+    group_ids = fields.Many2many("res.groups", string="Visible To", tracking=True,
                                  help="Only these groups see the card; empty: every clerk.")
     color = fields.Integer()
     section = fields.Selection(
-        SECTIONS, default="documents", required=True, group_expand="_group_expand_section",
+        SECTIONS, default="documents", required=True, group_expand="_group_expand_section", tracking=True,
         help="The kind of work: the workspace shows the cards of a section together, under its heading.")
     list_view_id = fields.Many2one(
-        "ir.ui.view", string="List View", domain="[('type', '=', 'list'), ('model', '=', res_model)]",
+        "ir.ui.view", string="List View", domain="[('type', '=', 'list'), ('model', '=', res_model)]", tracking=True,
         help="The list the card opens, with the columns this work needs; empty: the action's (or the model's) list.")
     search_view_id = fields.Many2one(
-        "ir.ui.view", string="Search View", domain="[('type', '=', 'search'), ('model', '=', res_model)]",
+        "ir.ui.view", string="Search View", tracking=True,
+        domain="[('type', '=', 'search'), ('model', '=', res_model)]",
         help="The filters and groupings offered on that list; empty: the action's (or the model's).")
     mine_domain = fields.Char(
-        string="Also Mine",
+        string="Also Mine", tracking=True,
         help="Records that are also the work of the scope's users besides the responsible field, e.g. what they "
         "sent that came back: a domain where user_ids holds those users (you, or your team).")
     user_field = fields.Char(
-        string="Responsible Field",
+        string="Responsible Field", tracking=True,
         help="Path to the responsible user on the model (e.g. clerk_user_id, or move_id.clerk_user_id): the "
         "'Mine' and 'My Team' switch filters on it. Empty: the queue is the same for everyone.")
     aging_bucket = fields.Selection(
-        [(key, title) for key, title, _low, _high in aging.BUCKETS], string="Overdue Bucket",
+        [(key, title) for key, title, _low, _high in aging.BUCKETS], string="Overdue Bucket", tracking=True,
         help="Keep only the records whose date (Aging Date Field) is this many days past, as in the aging report.")
-    aging_field = fields.Char(string="Aging Date Field", default="invoice_date_due")
+    aging_field = fields.Char(string="Aging Date Field", default="invoice_date_due", tracking=True)
     record_count = fields.Integer(string="Count", compute="_compute_figures")
     amount_total = fields.Monetary(string="Total", compute="_compute_figures", currency_field="currency_id")
     currency_id = fields.Many2one("res.currency", compute="_compute_figures")
+
+    @api.depends("res_model")
+    @api.depends_context("lang")
+    def _compute_res_model_name(self):
+        for queue in self:
+            queue.res_model_name = self.env["ir.model"]._get(queue.res_model).name or queue.res_model
 
     def _group_expand_section(self, values, domain):
         """The workspace's sections in their own order (approvals first), not alphabetically; none empty."""

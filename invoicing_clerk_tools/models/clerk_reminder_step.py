@@ -9,6 +9,9 @@ ACTIONS = [
     ("escalation", "Escalation"),
 ]
 CUSTOMER_CONTACT_ACTIONS = ("email", "call", "letter")
+# Steps are edited inside their schedule's form: their changes are logged in the schedule's chatter.
+LOGGED_FIELDS = ("name", "offset_days", "action", "mail_template_id", "min_amount", "attach_pdf", "manual",
+                 "escalation_user_id", "escalation_group_id")
 
 
 class ClerkReminderStep(models.Model):
@@ -34,9 +37,17 @@ class ClerkReminderStep(models.Model):
                               "Escalation: an activity and a message to the escalation user or group.")
     mail_template_id = fields.Many2one(
         "mail.template", string="Mail Template", domain="[('model', '=', 'clerk.reminder.log')]",
-        help="The message sent for an email step (and the wording of a letter), rendered on the reminder log "
-        "in the customer's language.",
+        help="The message sent for an email step, rendered on the reminder log in the customer's language.",
     )
+    letter_opening = fields.Html(
+        string="Letter Opening", translate=True, sanitize=True,
+        help="Printable letters: the paragraph before the list of invoices, in the customer's language (translate "
+        "it with the language button). Empty: the standard wording ('According to our records, the invoices below "
+        "are still unpaid...').")
+    letter_closing = fields.Html(
+        string="Letter Closing", translate=True, sanitize=True,
+        help="Printable letters: the paragraph after the amount due and how to pay, before the signature. Empty: "
+        "the standard wording ('If you have paid in the meantime, please disregard this letter...').")
     min_amount = fields.Monetary(
         string="Minimum Amount Due", currency_field="currency_id", default=0.0,
         help="Invoices whose amount due (company currency) is below this amount are not reminded at this step.",
@@ -71,10 +82,10 @@ class ClerkReminderStep(models.Model):
             if step.min_amount < 0:
                 raise ValidationError(self.env._(
                     "Minimum Amount Due of step %(step)s is below zero: enter 0 or more.", step=step.name))
-            if step.action in ("email", "letter") and not step.mail_template_id:
+            if step.action == "email" and not step.mail_template_id:
                 raise ValidationError(self.env._(
-                    "Mail Template: step %(step)s sends an email or a letter but has no template. Choose a mail "
-                    "template (e.g. 'Payment reminder').", step=step.name))
+                    "Mail Template: step %(step)s sends an email but has no template. Choose a mail template (e.g. "
+                    "'Payment reminder').", step=step.name))
             if step.mail_template_id and step.mail_template_id.model != "clerk.reminder.log":
                 raise ValidationError(self.env._(
                     "Mail Template of step %(step)s must be a template of Reminder Logs (clerk.reminder.log).",
@@ -83,6 +94,48 @@ class ClerkReminderStep(models.Model):
                 raise ValidationError(self.env._(
                     "Escalate To: escalation step %(step)s has nobody to escalate to. Set a user or a group with "
                     "members on the step, or an escalation user or group on the schedule.", step=step.name))
+
+    # ------------------------------------------------------------ history on the schedule
+    @api.model_create_multi
+    def create(self, vals_list):
+        steps = super().create(vals_list)
+        if steps._logs_changes():
+            for step in steps:
+                step.schedule_id._message_log(body=self.env._("Step added: %s", step._log_summary()))
+        return steps
+
+    def write(self, vals):
+        names = [name for name in LOGGED_FIELDS if name in vals]
+        logged = names and self._logs_changes()
+        before = {step.id: {name: step[name] for name in names} for step in self} if logged else {}
+        result = super().write(vals)
+        if logged:
+            tracked = self.fields_get(names, attributes=("string", "type", "selection", "currency_field"))
+            for step in self:
+                _changed, tracking_values = step._mail_track(tracked, before[step.id])
+                if tracking_values:
+                    step.schedule_id._message_log(body=self.env._("Step changed: %s", step.display_name),
+                                                  tracking_value_ids=tracking_values)
+        return result
+
+    def unlink(self):
+        if self._logs_changes():
+            for step in self:
+                step.schedule_id._message_log(body=self.env._("Step removed: %s", step._log_summary()))
+        return super().unlink()
+
+    def _logs_changes(self):
+        """Whether step changes are logged on the schedule: not while modules load their data, nor when tracking
+        is switched off."""
+        context = self.env.context
+        return not (context.get("install_mode") or context.get("tracking_disable") or context.get("mail_notrack"))
+
+    def _log_summary(self):
+        """One line telling what the step does, e.g. 'First reminder (day 7), Email: Payment Reminder'."""
+        self.ensure_one()
+        action = dict(self._fields["action"]._description_selection(self.env))[self.action]
+        what = f"{action}: {self.mail_template_id.display_name}" if self.mail_template_id else action
+        return f"{self.display_name}, {what}"
 
     def _escalation_users(self):
         """Who receives an escalation of this step: its user, else its group, else the schedule's."""

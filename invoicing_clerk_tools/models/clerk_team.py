@@ -13,17 +13,19 @@ class ClerkTeam(models.Model):
     """
 
     _name = "clerk.team"
+    _inherit = ["mail.thread"]
     _description = "Invoicing Clerk Team"
     _order = "name"
     _check_company_auto = True
 
-    name = fields.Char(required=True, translate=True)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    leader_id = fields.Many2one("res.users", string="Team Leader", domain="[('share', '=', False)]",
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company,
+                                 tracking=True)
+    leader_id = fields.Many2one("res.users", string="Team Leader", domain="[('share', '=', False)]", tracking=True,
                                 help="Sees the team's queues and workloads and may reassign its customers.")
     member_ids = fields.Many2many("res.users", "clerk_team_member_rel", "team_id", "user_id", string="Members",
-                                  domain="[('share', '=', False)]")
+                                  domain="[('share', '=', False)]", tracking=True)
 
     @api.constrains("leader_id", "member_ids", "company_id")
     def _check_members(self):

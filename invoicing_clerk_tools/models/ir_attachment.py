@@ -54,6 +54,20 @@ class IrAttachment(models.Model):
              "the company's Keep Printed Invoices setting keeps it. It cannot be deleted or have its content "
              "replaced, only superseded by a new version.")
 
+    clerk_file_type = fields.Selection([
+        (documents.PDF, "PDF"), (documents.IMAGE, "Image"), (documents.SPREADSHEET, "Spreadsheet"),
+        (documents.TEXT_DOCUMENT, "Text Document"), (documents.PRESENTATION, "Presentation"),
+        (documents.PLAIN_TEXT, "Text"), (documents.ARCHIVE, "Archive"), (documents.EMAIL, "E-mail"),
+        (documents.OTHER, "Other"),
+    ], string="File Type", compute="_compute_clerk_file_display", help="The kind of file, from its content.")
+    clerk_file_size = fields.Char(string="Size", compute="_compute_clerk_file_display")
+
+    @api.depends("mimetype", "file_size")
+    def _compute_clerk_file_display(self):
+        for attachment in self:
+            attachment.clerk_file_type = documents.file_kind(attachment.mimetype)
+            attachment.clerk_file_size = documents.human_size(attachment.file_size)
+
     # ------------------------------------------------------------------ create
     @api.model_create_multi
     def create(self, vals_list):
@@ -321,6 +335,11 @@ class IrAttachment(models.Model):
             })
             self.sudo().write({"clerk_superseded": True, "clerk_superseded_by_id": new.id})
         return new
+
+    def action_clerk_delete(self):
+        """Delete a supporting document from the Documents tab (retained ones are refused by ``unlink``)."""
+        self.unlink()
+        return True
 
     def action_clerk_download(self):
         self.ensure_one()

@@ -82,10 +82,25 @@ class ResPartner(models.Model):
         meeting = {item: set(partners.filtered_domain(domain).ids)
                    for item, domain in self._clerk_billing_rule(company).items()}
         for partner in self:
-            commercial = partner.commercial_partner_id.id
-            items = [item for item, ids in meeting.items() if commercial not in ids]
+            commercial = partner.commercial_partner_id
+            items = [item for item, ids in meeting.items() if commercial.id not in ids]
             partner.clerk_billing_complete = not items
-            partner.clerk_billing_issues = ", ".join(labels[item] for item in items) or False
+            partner.clerk_billing_issues = ", ".join(
+                commercial._clerk_address_issue() if item == billing.ADDRESS else labels[item] for item in items
+            ) or False
+
+    def _clerk_address_issue(self):
+        """What the invoicing address lacks, named exactly (e.g. "country of the invoicing address")."""
+        self.ensure_one()
+        candidates = [self, *self.child_ids.filtered(lambda child: child.type == "invoice")]
+        missing = billing.missing_address_parts(
+            {part for part, value in ((billing.STREET, c.street), (billing.CITY, c.city),
+                                      (billing.COUNTRY, c.country_id)) if value} for c in candidates)
+        if len(missing) == len(billing.ADDRESS_PARTS):
+            return self._clerk_billing_labels()[billing.ADDRESS]
+        parts = {billing.STREET: self.env._("street"), billing.CITY: self.env._("city"),
+                 billing.COUNTRY: self.env._("country")}
+        return self.env._("%s of the invoicing address", self.env._(" and ").join(parts[p] for p in missing))
 
     def _search_clerk_billing_complete(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

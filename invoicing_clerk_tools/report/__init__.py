@@ -6,3 +6,4 @@ from . import clerk_discrepancy_report
 from . import clerk_reminder_report
 from . import report_clerk_statement
 from . import report_clerk_statement_partner
+from . import report_clerk_reminder_letter

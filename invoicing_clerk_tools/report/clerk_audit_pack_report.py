@@ -17,10 +17,15 @@ _lt = LazyTranslate(__name__)
 
 CHUNK = 200  # moves read per batch: memory stays flat whatever the selection
 
-CSV_COLUMNS = [
+MOVE_COLUMNS = [
     "invoice", "partner", "invoice_date", "move_type", "currency", "amount_untaxed", "amount_tax", "amount_total",
-    "amount_residual", "state", "payment_state", "kind", "category", "file", "size", "sha256", "version",
-    "superseded", "uploaded_by", "uploaded_on",
+    "amount_residual", "state", "payment_state",
+]
+# One row per file (or per missing invoice PDF, with its note): every row is written by column name, so that it
+# lines up with the header whatever it holds.
+CSV_COLUMNS = [
+    *MOVE_COLUMNS, "kind", "category", "file", "size", "sha256", "version", "superseded", "uploaded_by",
+    "uploaded_on", "note",
 ]
 
 
@@ -42,8 +47,8 @@ class ClerkAuditPackReport(models.AbstractModel):
                 zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             csv_path = os.path.join(tmp, "manifest.csv")
             with open(csv_path, "w", newline="", encoding="utf-8") as csv_file:
-                writer = csv.writer(csv_file)
-                writer.writerow(CSV_COLUMNS)
+                writer = csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS, restval="")
+                writer.writeheader()
                 for start in range(0, len(move_ids), CHUNK):
                     chunk = self.env["account.move"].browse(move_ids[start:start + CHUNK])
                     self._write_chunk(archive, writer, chunk, stats)
@@ -93,14 +98,13 @@ class ClerkAuditPackReport(models.AbstractModel):
         for move in chunk:
             stats["moves"] += 1
             folder = documents.sanitize_filename((move.name or f"draft_{move.id}").replace("/", "-"))
-            values = self._move_values(move)
+            values = dict(zip(MOVE_COLUMNS, self._move_values(move), strict=True))
             taken = set()
             files = by_move.get(move.id, [])
             pdf = [a for a in files if a.res_field == "invoice_pdf_report_file"]
             if not pdf:
                 stats["missing_pdf"] += 1
-                writer.writerow([*values, "invoice_pdf", "", "", "", "", "", "", "", "",
-                                 self.env._("missing: no stored invoice PDF")])
+                writer.writerow({**values, "kind": "invoice_pdf", "note": self.env._("missing: no stored invoice PDF")})
             for attachment in files:
                 if attachment.res_field == "invoice_pdf_report_file":
                     kind, sub = "invoice_pdf", ""
@@ -117,11 +121,13 @@ class ClerkAuditPackReport(models.AbstractModel):
                 arcname = documents.unique_name("/".join(part for part in (folder, sub, name) if part), taken)
                 size, digest = self._add_file(archive, attachment, arcname)
                 stats["documents"] += kind == "document"
-                writer.writerow([
-                    *values, kind, attachment.clerk_category_id.name or "", arcname, size, digest,
-                    attachment.clerk_version, "yes" if attachment.clerk_superseded else "no",
-                    attachment.create_uid.name or "", fields.Datetime.to_string(attachment.create_date),
-                ])
+                writer.writerow({
+                    **values, "kind": kind, "category": attachment.clerk_category_id.name or "", "file": arcname,
+                    "size": size, "sha256": digest, "version": attachment.clerk_version,
+                    "superseded": "yes" if attachment.clerk_superseded else "no",
+                    "uploaded_by": attachment.create_uid.name or "",
+                    "uploaded_on": fields.Datetime.to_string(attachment.create_date),
+                })
 
     def _add_file(self, archive, attachment, arcname):
         """Copy one attachment into the ZIP in chunks, returning its size and SHA-256."""
@@ -153,6 +159,7 @@ class ClerkAuditPackReport(models.AbstractModel):
                 xlsx.Column(_lt("Size (bytes)"), "int", 12), xlsx.Column(_lt("SHA-256"), "text", 66),
                 xlsx.Column(_lt("Version"), "int", 8), xlsx.Column(_lt("Superseded"), "text", 10),
                 xlsx.Column(_lt("Uploaded By"), "text", 22), xlsx.Column(_lt("Uploaded On"), "text", 20),
+                xlsx.Column(_lt("Note"), "text", 34),
             ], self._document_rows(csv_path), self.env._("Audit pack: documents (checksums of the files in this ZIP)")),
             (self.env._("Approvals"), [
                 xlsx.Column(_lt("Invoice"), "text", 22), xlsx.Column(_lt("Level"), "text", 26),
@@ -196,7 +203,7 @@ class ClerkAuditPackReport(models.AbstractModel):
                        int(row["size"]) if row["size"] else None, row["sha256"],
                        int(row["version"]) if row["version"] else None,
                        superseded.get(row["superseded"], row["superseded"]), row["uploaded_by"],
-                       row["uploaded_on"]]
+                       row["uploaded_on"], row["note"]]
 
     def _approval_rows(self, move_ids):
         Request = self.env["clerk.approval.request"].sudo()

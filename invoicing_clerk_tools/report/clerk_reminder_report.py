@@ -95,7 +95,7 @@ class ClerkReminderReport(models.AbstractModel):
             moves.commercial_partner_id.fetch(["display_name", "clerk_reminder_excluded"])
             steps = Schedule._next_steps(moves, as_of)
             for move in moves:
-                current, following, when = steps[move.id]
+                current, following, when, _status = steps[move.id]
                 yield (move.company_id.name, move.commercial_partner_id.display_name, move.name, move.invoice_date_due,
                        aging.days_overdue(move.invoice_date_due, as_of), move.amount_residual_signed,
                        current.name if current else None, following.name if following else None, when or None,

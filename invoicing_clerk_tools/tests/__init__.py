@@ -9,6 +9,7 @@ from . import test_matching_ui
 from . import test_posting_gate
 from . import test_reminder_concurrency
 from . import test_reminder_mail
+from . import test_reminder_plan
 from . import test_reminders
 from . import test_ui
 from . import test_workspace
@@ -20,3 +21,4 @@ from . import test_billing
 from . import test_history
 from . import test_guest
 from . import test_i18n
+from . import test_config_audit

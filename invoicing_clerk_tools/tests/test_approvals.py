@@ -145,6 +145,14 @@ class TestApprovalFlow(ApprovalCommon):
         action = move.with_user(self.clerk).action_post()
         self.assertEqual(move.state, "draft")
         self.assertEqual(action["tag"], "display_notification")
+        # Confirm says clearly, once, that it sent the document for approval (to whom) and did not post it
+        params = action["params"]
+        self.assertEqual(params["title"], "Sent for approval, not posted")
+        self.assertIn("needs approval before posting: Confirm sent it to Bills over 1,000 (Cleo Approver) instead "
+                      "of posting it.", params["message"])
+        self.assertIn(move._clerk_label(), params["message"])
+        self.assertNotIn("Sent for approval", params["message"])  # the title is not repeated in the message
+        self.assertEqual(params["next"], {"type": "ir.actions.client", "tag": "soft_reload"})
         self.assertEqual(move.clerk_approval_state, "pending")
         request = self.current(move)
         self.assertEqual((request.state, request.requester_id, request.approver_user_ids),

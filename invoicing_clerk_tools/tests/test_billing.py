@@ -29,11 +29,18 @@ class TestBillingCompleteness(ReminderCommon):
         self.assertEqual(self.bare.clerk_billing_issues, "billing e-mail (invoices are sent by e-mail)")
         self.bare.invoice_sending_method = "manual"
         self.assertTrue(self.bare.clerk_billing_complete)
-        # an address needs street, city and country, all on the same contact
+        # an address needs street, city and country, all on the same contact; what lacks is named exactly
         self.customer.city = False
-        self.assertEqual(self.customer.clerk_billing_issues, "invoicing address (street, city, country)")
+        self.assertEqual(self.customer.clerk_billing_issues, "city of the invoicing address")
         self.customer.write({"city": "Brussels", "country_id": False})
         self.assertFalse(self.customer.clerk_billing_complete)
+        self.assertEqual(self.customer.clerk_billing_issues, "country of the invoicing address")
+        self.customer.write({"city": False})
+        self.assertEqual(self.customer.clerk_billing_issues, "city and country of the invoicing address")
+        # an invoice address nearer to complete is the one to finish
+        self.customer.write({"street": False, "child_ids": [Command.create({
+            "type": "invoice", "name": "Accounts", "street": "2 Quai", "city": "Liège"})]})
+        self.assertEqual(self.customer.clerk_billing_issues, "country of the invoicing address")
 
     def test_vat_where_the_company_country_requires_it(self):
         self.assertEqual(self.company.country_id, self.env.ref("base.us"))
@@ -63,6 +70,19 @@ class TestBillingCompleteness(ReminderCommon):
     def test_shown_on_draft_invoices(self):
         draft = self.make_invoice(partner=self.bare)
         self.assertIn("payment terms", draft.clerk_billing_issues)
+        # one line of the document's panel, for clerks, with the button that opens the customer
+        line = next(line for line in draft.with_user(self.clerk).clerk_panel["lines"]
+                    if "billing details" in line["messages"][0])
+        self.assertFalse(line["blocks"])
+        self.assertIn("payment terms", line["messages"][0])
+        self.assertEqual([b["target"] for b in line["buttons"]], ["action_clerk_complete_customer"])
+        action = draft.with_user(self.clerk).action_clerk_complete_customer()
+        self.assertEqual((action["res_model"], action["res_id"]), ("res.partner", self.bare.id))
+        missing_country = self.env["res.partner"].create({
+            "name": "Almost Co", "is_company": True, **self.complete, "country_id": False})
+        invoice = self.make_invoice(partner=missing_country)
+        self.assertEqual([line["messages"] for line in invoice.with_user(self.clerk).clerk_panel["lines"]],
+                         [["Customer's billing details incomplete: country of the invoicing address."]])
         self.assertFalse(self.make_invoice(partner=self.customer).clerk_billing_issues)
         draft.action_post()
         draft.invalidate_recordset()

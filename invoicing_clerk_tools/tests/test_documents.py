@@ -9,6 +9,7 @@ import zipfile
 from email.message import EmailMessage
 
 import openpyxl
+from lxml import etree
 from PIL import Image
 
 from odoo import Command, fields
@@ -433,6 +434,33 @@ class TestRetention(DocumentCommon):
         doc.with_user(self.clerk).write({"raw": PDF + b"% replaced"})
         doc.with_user(self.clerk).unlink()
         self.assertFalse(doc.exists())
+        # the Documents tab's Delete button does the same
+        other = self.upload(move, self.cat_delivery, content=png_bytes(), name="delivery.png")
+        self.assertEqual((other.clerk_file_type, other.clerk_file_size), ("image", f"{other.file_size} bytes"))
+        other.with_user(self.clerk).action_clerk_delete()
+        self.assertFalse(other.exists())
+
+    def test_documents_tab_offers_only_what_the_server_allows(self):
+        """Human file types and sizes, no MIME column; no trash icon (a retained row would vanish until Save
+        refuses): a Delete button on rows not retained, refused on the server for retained ones anyway."""
+        move, doc, _loose, _pdf = self.posted_bill_with_docs()
+        self.assertTrue(doc.clerk_retained)
+        self.assertEqual(doc.clerk_file_type, "pdf")
+        self.assertEqual(dict(doc._fields["clerk_file_type"]._description_selection(self.env))["pdf"], "PDF")
+        self.assertRegex(doc.clerk_file_size, r"^\d+ bytes$")
+        with self.assertRaisesRegex(UserError, "kept for audit"):
+            doc.with_user(self.clerk).action_clerk_delete()
+        self.assertTrue(doc.exists())
+        arch = self.env["account.move"].with_user(self.clerk).get_views([(False, "form")])["views"]["form"]["arch"]
+        tab = etree.fromstring(arch).xpath("//field[@name='clerk_document_ids']/list")[0]
+        self.assertEqual(tab.get("delete"), "0")
+        columns = [field.get("name") for field in tab.xpath("./field[not(@column_invisible)]")]
+        self.assertNotIn("mimetype", columns)
+        self.assertNotIn("file_size", columns)
+        self.assertIn("clerk_file_type", columns)
+        self.assertIn("clerk_file_size", columns)
+        delete = tab.xpath("./button[@name='action_clerk_delete']")[0]
+        self.assertEqual(delete.get("invisible"), "clerk_retained")
 
     def test_nobody_deletes_or_replaces_after_posting(self):
         move, doc, loose, pdf = self.posted_bill_with_docs()
@@ -624,6 +652,12 @@ class TestAuditPack(HttpCase, DocumentCommon):
             self.assertIn(f"{moves[1].name.replace('/', '-')}/delivery_note/delivery.png", names)
             missing = [row for row in rows if row["kind"] == "invoice_pdf" and not row["file"]]
             self.assertEqual({row["invoice"] for row in missing}, {moves[1].name, approved.name})
+            self.assertEqual({row["note"] for row in missing}, {"missing: no stored invoice PDF"})
+            self.assertEqual({row["note"] for row in files}, {""})
+            # every row lines up with the header (a missing PDF's row had one cell too many, its note lost)
+            raw = list(csv.reader(io.TextIOWrapper(archive.open("manifest.csv"), encoding="utf-8")))
+            self.assertEqual({len(row) for row in raw}, {len(raw[0])})
+            self.assertNotIn(None, {key for row in rows for key in row})
             po_row = next(row for row in rows if row["file"] == f"{folder}/purchase_order/po-0.pdf")
             self.assertEqual(po_row["category"], "Purchase Order")
             self.assertEqual(po_row["uploaded_by"], "Ada Clerk")
@@ -636,6 +670,11 @@ class TestAuditPack(HttpCase, DocumentCommon):
             self.assertEqual({row[0] for row in invoice_rows}, set(moves.mapped("name")))
             doc_rows = list(workbook["Documents"].iter_rows(min_row=4, values_only=True))
             self.assertIn(po_row["sha256"], {row[5] for row in doc_rows})
+            header = next(workbook["Documents"].iter_rows(min_row=3, max_row=3, values_only=True))
+            self.assertEqual(header[-1], "Note")
+            self.assertEqual({len(row) for row in doc_rows}, {len(header)})
+            self.assertEqual({row[-1] for row in doc_rows if row[1] == "invoice_pdf" and not row[3]},
+                             {"missing: no stored invoice PDF"})
             approval_rows = list(workbook["Approvals"].iter_rows(min_row=4, values_only=True))
             self.assertEqual(len(approval_rows), 1)
             self.assertEqual(approval_rows[0][0], approved.name)

@@ -81,7 +81,7 @@ class TestOutsiders(GuestCommon):
                                      ("res.partner", "form"), ("res.partner", "search")):
                 with self.subTest(user=user.login, model=model, view_type=view_type):
                     # the gate's panel only: computed as superuser, it says why the gate would refuse to post
-                    allowed = {"clerk_ready_panel", "clerk_ready_to_post", "clerk_blocking_html"} \
+                    allowed = {"clerk_ready_panel", "clerk_ready_to_post", "clerk_panel"} \
                         if (model, view_type) == ("account.move", "form") else set()
                     self.assertEqual(self.addon_names(user, model, view_type) - allowed, set())
             for view, view_type in (("account.view_invoice_tree", "list"),
@@ -104,6 +104,10 @@ class TestOutsiders(GuestCommon):
                     with form.invoice_line_ids.edit(0) as line:
                         line.quantity = 2
                 self.assertEqual(invoice.amount_untaxed, 500.0)
+                # nothing configured: no panel, no error (the customer's billing details are the clerks' concern)
+                invoice.invalidate_recordset()
+                self.assertEqual(invoice.read(["clerk_panel", "clerk_ready_to_post"])[0]["clerk_panel"], False)
+                self.assertTrue(invoice.clerk_ready_to_post)
                 invoice.action_post()
                 self.assertEqual(invoice.state, "posted")
                 invoice.button_draft()
@@ -335,7 +339,16 @@ class TestBillCheckReportsByDefault(MatchingCommon):
     def test_blocking_once_switched_on(self):
         self.make_bill([{"product_id": self.paper.id, "quantity": 3, "price_unit": 40.0}], post=True)
         twin = self.make_bill([{"product_id": self.paper.id, "quantity": 3, "price_unit": 40.0}])
+        accountant = self.accountant_with_purchase()
+        # reported only (the default): an outsider's form shows nothing of it
+        self.assertEqual(twin.clerk_match_status, "exception")
+        self.assertFalse(twin.with_user(accountant).clerk_panel)
         self.company.clerk_match_policy = "block"
+        # blocking: the panel says what blocks and who clears it, without the addon's buttons
+        twin.invalidate_recordset()
+        lines = twin.with_user(accountant).clerk_panel["lines"]
+        self.assertTrue(lines and all(line["blocks"] and not line["buttons"] for line in lines))
+        self.assertIn("Billing Approver", lines[0]["who"])
         with self.assertRaisesRegex(UserError, "possible duplicate|same amount"):
             twin.action_post()
 

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -629,3 +631,101 @@ class TestMatchingCompaniesAndReport(MatchingCommon):
         queue = queue.with_user(self.clerk)
         self.assertIn(bill, self.env["account.move"].with_user(self.clerk).search(queue._get_domain()))
         self.assertEqual(queue.record_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestBillCheckTab(MatchingCommon):
+    """The Bill Check tab and the Discrepancies report as people read them (issue 13, item 4)."""
+
+    def test_values_in_unit_currency_and_percent(self):
+        order = self.make_po([(self.paper, 2, 120.0, 5.0, self.dozen)])
+        bill = self.make_bill([{"pol": order.order_line, "price_unit": 130.0, "discount": 0.0, "quantity": 3}],
+                              user=self.clerk)
+        money = self.company.currency_id.format
+        quantity = self.findings(bill, "quantity")
+        self.assertEqual((quantity.expected_display, quantity.actual_display),
+                         (f"2 {self.dozen.name}", f"3 {self.dozen.name}"))
+        price = self.findings(bill, "price")
+        self.assertEqual((price.expected_display, price.actual_display), (money(120.0), money(130.0)))
+        discount = self.findings(bill, "discount")
+        self.assertEqual((discount.expected_display, discount.actual_display), ("5 %", "0 %"))
+        self.assertIn("expected 5 %, billed 0 %", discount.summary)  # no "5.0000" in the gate's reasons either
+        total = self.findings(bill, "total")
+        self.assertEqual(total.expected_display, money(total.expected))
+        # texts stay texts; no empty "(Text)" column is needed for them
+        other = self.make_bill([{"pol": order.order_line}], partner=self.vendor_2)
+        vendor = self.findings(other, "vendor")
+        self.assertEqual((vendor.expected_display, vendor.actual_display), ("Northern Paper", "Ironside Tools"))
+
+    def test_status_agrees_with_the_tolerance(self):
+        self.tolerance(price_pct=5.0, price_amount=50.0, total_pct=1.0, total_amount=5.0, total_mode="either")
+        order = self.make_po([(self.paper, 10, 10.0, 0.0), (self.ink, 10, 10.0, 0.0)])
+        bill = self.make_bill([{"pol": pol, "price_unit": 10.3} for pol in order.order_line])
+        total = self.findings(bill, "total")
+        self.assertEqual((total.state, total.status), ("open", "exception"))
+        bill.write({"invoice_line_ids": [Command.update(line.id, {"price_unit": 10.02})
+                                         for line in bill.invoice_line_ids]})
+        total = self.findings(bill, "total")
+        self.assertTrue(total.within_tolerance)
+        self.assertEqual(total.status, "within")  # within tolerance is not shown as "Open"
+        self.assertEqual(dict(total._fields["status"]._description_selection(self.env))["within"],
+                         "Within Tolerance")
+        self.assertEqual(set(bill.clerk_discrepancy_ids.filtered(lambda d: d.state == "open").mapped("status")),
+                         {"within"})
+        self.assertEqual(bill.clerk_match_status, "within")
+
+    def test_tab_is_narrow_with_its_actions(self):
+        arch = self.env["account.move"].with_user(self.approver).get_views([(False, "form")])["views"]["form"]["arch"]
+        tab = etree.fromstring(arch).xpath("//field[@name='clerk_discrepancy_ids']/list")[0]
+        shown = [node.get("name") for node in tab.xpath("./field[not(@column_invisible)][not(@optional='hide')]")]
+        self.assertEqual(shown, ["kind", "description", "expected_display", "actual_display", "impact", "status"])
+        self.assertEqual([button.get("name") for button in tab.xpath("./button")],
+                         ["action_open_accept_wizard", "action_open_resolve_wizard"])
+        self.assertEqual(tab.xpath("./button[@name='action_open_accept_wizard']")[0].get("invisible"),
+                         "status != 'exception'")
+
+    def test_report_grouped_by_vendor_sums_only_the_impact(self):
+        order = self.make_po([(self.paper, 10, 100.0, 10.0)])
+        self.make_bill([{"pol": order.order_line, "price_unit": 110.0, "discount": 5.0, "quantity": 12}])
+        other = self.make_po([(self.ink, 2, 50.0, 0.0)], partner=self.vendor_2)
+        self.make_bill([{"pol": other.order_line, "price_unit": 60.0}], partner=self.vendor_2)
+        Discrepancy = self.env["clerk.discrepancy"].with_user(self.clerk)
+        info = Discrepancy.fields_get(["expected", "actual", "difference", "excess_amount", "correct_value",
+                                       "impact"], ["aggregator"])
+        for name in ("expected", "actual", "difference", "excess_amount", "correct_value"):
+            self.assertFalse(info[name].get("aggregator"), f"{name} mixes quantities, prices and points")
+        self.assertEqual(info["impact"]["aggregator"], "sum")
+        domain = [("partner_id", "in", (self.vendor | self.vendor_2).ids)]
+        groups = dict(Discrepancy._read_group(domain, ["partner_id"], ["impact:sum"]))
+        for vendor in (self.vendor, self.vendor_2):
+            found = Discrepancy.search([("partner_id", "=", vendor.id)])
+            self.assertGreater(len(set(found.mapped("kind"))), 1 if vendor == self.vendor else 0)
+            self.assertAlmostEqual(groups[vendor], sum(found.mapped("impact")))
+        arch = Discrepancy.get_views([(False, "list")])["views"]["list"]["arch"]
+        summed = etree.fromstring(arch).xpath("//field[@sum]")
+        self.assertEqual([node.get("name") for node in summed], ["impact"])
+        columns = {node.get("name") for node in etree.fromstring(arch).xpath("//field")}
+        self.assertFalse(columns & {"expected", "actual", "difference", "expected_text", "actual_text"})
+
+    def test_panel_line_for_the_exceptions(self):
+        order = self.make_po([(self.paper, 10, 100.0, 10.0)])
+        bill = self.make_bill([{"pol": order.order_line, "price_unit": 110.0, "discount": 5.0}], user=self.clerk)
+        exceptions = bill.clerk_discrepancy_ids.filtered("is_exception")
+        self.assertGreater(len(exceptions), 1)
+        lines = bill.with_user(self.clerk).clerk_panel["lines"]
+        # one line for the bill check: one message per exception, who clears them and the button to the tab
+        self.assertEqual(len(lines), 1)
+        self.assertEqual(len(lines[0]["messages"]), len(exceptions))
+        self.assertTrue(all(m.startswith("Discrepancy beyond tolerance") for m in lines[0]["messages"]))
+        self.assertTrue(lines[0]["blocks"])
+        self.assertIn("Billing Approver", lines[0]["who"])
+        self.assertEqual(lines[0]["buttons"], [{"kind": "tab", "target": "clerk_bill_check",
+                                                "label": "Open Bill Check"}])
+        # reported only: a warning, not a blocking item
+        self.company.clerk_match_policy = "report"
+        bill.invalidate_recordset(["clerk_panel", "clerk_ready_to_post"])
+        self.assertTrue(bill.clerk_ready_to_post)
+        lines = bill.with_user(self.clerk).clerk_panel["lines"]
+        self.assertEqual([line["messages"] for line in lines], [[
+            f"Bill check: {len(exceptions)} exceptions beyond tolerance (reported only: posting is not blocked)."]])
+        self.assertFalse(lines[0]["blocks"])

@@ -73,7 +73,7 @@ class TestReminderTwoWorkers(TransactionCase):
             Schedule_a = env_a["clerk.reminder.schedule"]
             plan = Schedule_a._plan(TODAY, company_a)
             self.assertEqual(len(plan), 6)
-            created, unclaimed = Schedule_a._perform_batch(plan[:3], TODAY)  # A holds 3 customers, uncommitted
+            created, unclaimed, _done = Schedule_a._perform_batch(plan[:3], TODAY)  # A holds 3 customers, uncommitted
             self.assertEqual((created, unclaimed), (6, set()))
             # B runs the whole job meanwhile: it skips what A holds and does the rest
             stats = env_b["clerk.reminder.schedule"]._run(
@@ -82,7 +82,7 @@ class TestReminderTwoWorkers(TransactionCase):
             self.assertEqual(stats["skipped"], 6)
             cr_a.commit()
             # A goes on with the plan it made before B committed: nothing is left for it
-            created, unclaimed = Schedule_a._perform_batch(plan[3:], TODAY)
+            created, unclaimed, _done = Schedule_a._perform_batch(plan[3:], TODAY)
             self.assertEqual(created, 0)
             cr_a.commit()
         self.assertEqual(self._counts(), (12, 12, 6))

@@ -22,7 +22,7 @@ class TestReminderMailEndToEnd(ReminderCommon):
         collections = self.env["res.partner"].create({
             "name": "Accounts Payable", "email": "ap@customer-b.example.com", "parent_id": self.partner_b.id})
         self.partner_b.clerk_collections_contact_id = collections
-        self.schedule.recipient = "collections"
+        self.schedule.write({"recipient": "collections", "backlog": "due"})  # ``old`` gets the Second step at once
         old = self.invoice(due=day(-10), amount=300.0)
         recent = self.invoice(due=day(0), amount=200.0)
         other = self.invoice(partner=self.partner_b, due=day(-10), amount=80.0)

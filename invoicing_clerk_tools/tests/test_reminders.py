@@ -138,15 +138,18 @@ class TestReminderRun(ReminderCommon):
 
     def test_current_and_next_step_on_the_form(self):
         move = self.invoice()
-        self.assertEqual(move.clerk_reminder_next_step_id, self.steps["Courtesy"])
-        self.assertEqual(move.clerk_reminder_next_date, day(-3))
+        with freeze_time(day(-10)):
+            self.assertEqual(move.clerk_reminder_next_step_id, self.steps["Courtesy"])
+            self.assertEqual(move.clerk_reminder_next_date, day(-3))
         self.run_reminders(day(6))
         move.invalidate_recordset()
-        self.assertEqual(move.clerk_reminder_step_id, self.steps["First"])
-        self.assertEqual(move.clerk_reminder_next_step_id, self.steps["Second"])
-        self.assertEqual(move.clerk_reminder_next_date, day(15))
+        with freeze_time(day(6)):
+            self.assertEqual(move.clerk_reminder_step_id, self.steps["First"])
+            self.assertEqual(move.clerk_reminder_next_step_id, self.steps["Second"])
+            self.assertEqual(move.clerk_reminder_next_date, day(15))
 
     def test_grouping_per_customer_at_highest_step(self):
+        self.schedule.backlog = "due"
         old = self.invoice(due=day(-10), amount=300.0)
         recent = self.invoice(due=day(0), amount=200.0)
         other = self.invoice(partner=self.partner_b)
@@ -257,6 +260,8 @@ class TestReminderRun(ReminderCommon):
             Command.create({"name": "Own todo", "offset_days": 12, "action": "todo"})]})
         self.partner_b.clerk_reminder_schedule_id = own
         self.run_reminders(day(12))
+        self.assertNotIn(own, self.logs(move_b).schedule_id)  # 5 days at least after the invoice's last step
+        self.run_reminders(day(15))
         self.assertIn(own, self.logs(move_b).schedule_id)
 
     def test_manual_step_confirm_and_skip(self):
@@ -336,10 +341,14 @@ class TestReminderRun(ReminderCommon):
         self.assertTrue(log.mail_id)
 
     def test_last_step_escalates_and_flags(self):
-        self.schedule.escalation_user_id = self.manager
+        self.schedule.write({"escalation_user_id": self.manager.id, "backlog": "due"})
         move = self.invoice(due=day(-40))
         self.run_reminders(day(0))
-        log = self.logs(move)
+        # the call is the final notice: it waits until a reminder reached the customer
+        self.assertEqual(self.logs(move).step_id, self.steps["Second"])
+        self.assertFalse(self.partner_a.clerk_reminder_attention)
+        self.run_reminders(day(1))
+        log = self.logs(move, step_id=self.steps["Call"].id)
         self.assertEqual(log.step_id, self.steps["Call"])
         self.assertTrue(self.partner_a.clerk_reminder_attention)
         self.assertTrue(move.activity_ids.filtered(lambda a: a.user_id == self.manager))
@@ -354,8 +363,11 @@ class TestReminderRun(ReminderCommon):
             "schedule_id": self.schedule.id, "name": "Escalate", "offset_days": 45, "action": "escalation",
             "escalation_group_id": group.id})
         move = self.invoice(due=day(-50))
-        self.run_reminders(day(0))
-        self.assertEqual(self.logs(move).step_id, escalate)
+        for n in range(3):  # found late: the reminders first, one a day, then the escalation
+            self.run_reminders(day(n))
+            self.assertNotIn(escalate, self.logs(move).step_id)
+        self.run_reminders(day(3))
+        self.assertEqual(self.logs(move, step_id=escalate.id).step_id, escalate)
         self.assertTrue(move.activity_ids.filtered(lambda a: a.user_id == self.approver))
         self.assertIn(self.approver.partner_id, move.message_ids.partner_ids)
 
@@ -425,16 +437,6 @@ class TestReminderRun(ReminderCommon):
         self.partner_a.clerk_reminder_schedule_id = other_schedule
         self.run_reminders(day(15), companies=self.company | other)
         self.assertEqual(self.logs(move, step_id=self.steps["Second"].id).schedule_id, self.schedule)
-
-    def test_run_now_button(self):
-        move = self.invoice()
-        with freeze_time(day(5)):
-            self.env.flush_all()
-            with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-                action = self.schedule.with_env(self.env(cr=cr, user=self.manager)).action_run_now()
-        self.env.invalidate_all()
-        self.assertEqual(action["params"]["type"], "success")
-        self.assertEqual(self.logs(move).step_id, self.steps["First"])
 
     def test_run_queries_grow_by_batch_not_by_invoice(self):
         partners = self.env["res.partner"].create([{"name": f"Customer {i}", "email": f"c{i}@example.com"}

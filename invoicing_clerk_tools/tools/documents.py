@@ -170,10 +170,50 @@ def sha256_of_file(fileobj, chunk=1 << 20):
 
 
 def human_size(size):
-    """``1.5 MB`` style size for messages."""
+    """A size as people read it: ``512 bytes``, ``1.5 KB``, ``12 KB`` (one decimal only under 10)."""
     size = float(size or 0)
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+            break
         size /= 1024
-    return f"{size:.1f} GB"  # pragma: no cover - the loop always returns
+    if unit == "bytes":
+        return f"{int(size)} bytes"
+    return f"{size:.1f} {unit}" if round(size, 1) < 10 else f"{round(size)} {unit}"
+
+
+# Kinds of file, as people name them (from the MIME type detected on upload).
+PDF, IMAGE, SPREADSHEET, TEXT_DOCUMENT, PRESENTATION, PLAIN_TEXT, ARCHIVE, EMAIL, OTHER = (
+    "pdf", "image", "spreadsheet", "document", "presentation", "text", "archive", "email", "other")
+_KIND_OF_MIME = {
+    "application/pdf": PDF,
+    "application/vnd.ms-excel": SPREADSHEET,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": SPREADSHEET,
+    "application/vnd.oasis.opendocument.spreadsheet": SPREADSHEET,
+    "text/csv": SPREADSHEET,
+    "application/msword": TEXT_DOCUMENT,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": TEXT_DOCUMENT,
+    "application/vnd.oasis.opendocument.text": TEXT_DOCUMENT,
+    "application/rtf": TEXT_DOCUMENT,
+    "application/vnd.ms-powerpoint": PRESENTATION,
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": PRESENTATION,
+    "application/vnd.oasis.opendocument.presentation": PRESENTATION,
+    "application/zip": ARCHIVE,
+    "application/x-zip-compressed": ARCHIVE,
+    "application/gzip": ARCHIVE,
+    "application/x-7z-compressed": ARCHIVE,
+    "application/x-rar-compressed": ARCHIVE,
+    "message/rfc822": EMAIL,
+    "application/vnd.ms-outlook": EMAIL,
+}
+
+
+def file_kind(mimetype):
+    """The kind of a file (``PDF``, ``IMAGE``...) from its MIME type; ``OTHER`` when unknown."""
+    mimetype = (mimetype or "").split(";")[0].strip().lower()
+    if mimetype in _KIND_OF_MIME:
+        return _KIND_OF_MIME[mimetype]
+    if mimetype.startswith("image/"):
+        return IMAGE
+    if mimetype.startswith("text/"):
+        return PLAIN_TEXT
+    return OTHER

@@ -355,3 +355,13 @@ def match_status(checked, findings):
     if any(is_exception(state, within) for state, within in live):
         return EXCEPTIONS
     return WITHIN if live else MATCHED
+
+
+def decimals_needed(value, max_digits, min_digits=0):
+    """The fewest decimals (at least ``min_digits``, at most ``max_digits``) that show ``value`` as it is at
+    ``max_digits``: 5.0 → 0 ("5", not "5.0000"), 12.5 → 1, 0.125 → 3."""
+    target = round(value or 0.0, max_digits)
+    for digits in range(min_digits, max_digits + 1):
+        if round(target, digits) == target:
+            return digits
+    return max_digits

@@ -12,4 +12,5 @@ from . import clerk_invoice_correction_wizard
 from . import clerk_post_override_wizard
 from . import clerk_reassign_wizard
 from . import clerk_reminder_confirm_wizard
+from . import clerk_reminder_run_wizard
 from . import clerk_statement_wizard

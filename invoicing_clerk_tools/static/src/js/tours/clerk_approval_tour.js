@@ -6,12 +6,20 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("invoicing_clerk_tools_approval_send", {
     steps: () => [
         {
-            content: "The bill says approval is required",
-            trigger: ".o_form_view div[name='clerk_approval_required']:contains('Approval required')",
+            content: "The panel says approval is required, by whom, with the button to ask for it",
+            trigger: ".o_form_view div[name='clerk_ready_panel'] tr:contains('Approval required'):contains('Cleo Approver') button[name='action_clerk_send_for_approval']",
         },
         {
-            content: "The clerk sends it for approval",
-            trigger: ".o_form_view .o_form_statusbar button[name='action_clerk_send_for_approval']",
+            content: "One primary button: Send for Approval, Confirm is not highlighted",
+            trigger: ".o_form_statusbar:has(button.btn-primary[name='action_clerk_send_for_approval']):not(:has(button.btn-primary[name='action_post']))",
+        },
+        {
+            content: "No second banner repeats it",
+            trigger: ".o_form_view:not(:has(.alert:not(.o_clerk_panel):contains('Approval required')))",
+        },
+        {
+            content: "The clerk sends it for approval from the panel",
+            trigger: ".o_form_view div[name='clerk_ready_panel'] button[name='action_clerk_send_for_approval']",
             run: "click",
         },
         {
@@ -58,8 +66,8 @@ registry.category("web_tour.tours").add("invoicing_clerk_tools_approval_approve"
 registry.category("web_tour.tours").add("invoicing_clerk_tools_approval_post", {
     steps: () => [
         {
-            content: "The approved bill is ready: post it",
-            trigger: ".o_form_view:not(:has(div[name='clerk_ready_panel'])) .o_form_statusbar button[name='action_post']",
+            content: "The approved bill is ready: Confirm is the primary button",
+            trigger: ".o_form_view:not(:has(div[name='clerk_ready_panel'])) .o_form_statusbar button.btn-primary[name='action_post']",
             run: "click",
         },
         {

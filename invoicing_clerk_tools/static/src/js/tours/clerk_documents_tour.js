@@ -21,8 +21,12 @@ registry.category("web_tour.tours").add("invoicing_clerk_tools_documents_upload"
             trigger: ".o_field_widget[name='clerk_document_checklist'] li.text-danger:contains('Delivery Note')",
         },
         {
-            content: "Upload a document",
-            trigger: ".o_form_view button[name='action_clerk_upload_document']",
+            content: "The panel's line says who gets it and offers to upload it",
+            trigger: ".o_form_view div[name='clerk_ready_panel'] tr:contains('Supporting documents missing'):contains('upload it') button[name='action_clerk_request_document']",
+        },
+        {
+            content: "Upload a document from the panel",
+            trigger: ".o_form_view div[name='clerk_ready_panel'] button[name='action_clerk_upload_document']",
             run: "click",
         },
         {
@@ -60,8 +64,8 @@ registry.category("web_tour.tours").add("invoicing_clerk_tools_documents_upload"
             trigger: ".o_form_view:not(:has(.modal)) .o_field_widget[name='clerk_document_status']:contains('Complete')",
         },
         {
-            content: "The document is listed in its category",
-            trigger: ".o_field_widget[name='clerk_document_ids'] .o_data_row:contains('delivery-note-4711.pdf'):contains('Delivery Note')",
+            content: "The document is listed in its category, with a human file type",
+            trigger: ".o_field_widget[name='clerk_document_ids'] .o_data_row:contains('delivery-note-4711.pdf'):contains('Delivery Note'):contains('PDF'):contains('bytes')",
         },
         {
             content: "Nothing blocks posting any more",

@@ -6,21 +6,25 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("invoicing_clerk_tools_matching_clerk", {
     steps: () => [
         {
-            content: "The bill says it differs from its purchase order",
-            trigger: ".o_form_view div[name='clerk_match_exceptions']:contains('Bill check: exceptions')",
+            content: "It is not ready to post: the panel lists the discrepancy and who clears it",
+            trigger: ".o_form_view div[name='clerk_ready_panel'] tr:contains('Discrepancy beyond tolerance'):contains('Billing Approver')",
         },
         {
-            content: "It is not ready to post",
-            trigger: ".o_form_view div[name='clerk_ready_panel']:contains('Discrepancy beyond tolerance')",
+            content: "No second banner repeats it",
+            trigger: ".o_form_view:not(:has(.alert:not(.o_clerk_panel):contains('Bill check')))",
         },
         {
-            content: "Open the bill check",
-            trigger: ".o_notebook_headers a[name='clerk_bill_check']",
+            content: "Open the bill check from the panel",
+            trigger: ".o_form_view div[name='clerk_ready_panel'] button[name='clerk_bill_check']",
             run: "click",
         },
         {
-            content: "The price variance is listed, open",
-            trigger: "div[name='clerk_discrepancy_ids'] .o_data_row:contains('Unit Price'):contains('Open')",
+            content: "The Bill Check tab is open",
+            trigger: ".o_notebook_headers a.active[name='clerk_bill_check']",
+        },
+        {
+            content: "The price variance is listed as an exception, prices with their currency",
+            trigger: "div[name='clerk_discrepancy_ids'] .o_data_row:contains('Unit Price'):contains('Exception'):contains('10.00'):contains('12.00')",
         },
         {
             content: "A clerk cannot accept it",
@@ -57,7 +61,7 @@ registry.category("web_tour.tours").add("invoicing_clerk_tools_matching_approver
         },
         {
             content: "Nothing blocks posting any more: post",
-            trigger: ".o_form_view:not(:has(div[name='clerk_match_exceptions'])) .o_form_statusbar button[name='action_post']",
+            trigger: ".o_form_view:not(:has(div[name='clerk_ready_panel'])) .o_form_statusbar button.btn-primary[name='action_post']",
             run: "click",
         },
         {
