@@ -34,6 +34,7 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "security/clerk_reminder_security.xml",
         "security/clerk_statement_security.xml",
         "security/clerk_portal_security.xml",
+        "views/clerk_queue_list_views.xml",
         "data/clerk_queue_data.xml",
         "data/clerk_approval_cron.xml",
         "data/clerk_reminder_data.xml",
@@ -86,10 +87,12 @@ Brings an invoicing clerk's day into Odoo Accounting:
         "demo/clerk_demo.xml",
         "demo/clerk_reminder_demo.xml",
         "demo/clerk_portal_demo.xml",
+        "demo/clerk_workspace_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "invoicing_clerk_tools/static/src/ready_panel/*",
+            "invoicing_clerk_tools/static/src/views/*",
         ],
         "web.assets_tests": [
             "invoicing_clerk_tools/static/src/js/tours/*.js",

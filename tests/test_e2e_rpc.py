@@ -71,6 +71,25 @@ def test_demo_data_and_workspace_over_xmlrpc(server):
     assert {bill["ref"] for bill in bills} == {"NP-INV-2201", "IT-INV-0912"}
 
 
+def test_demo_every_card_has_work(server):
+    """The demo database fills the workspace: every card the demo clerk sees counts something in at least one
+    scope (Mine, My Team, All), and the demo approver has something to approve."""
+    counts = {}
+    for login in ("clerk", "approver"):
+        call = rpc(server, login)
+        for scope in ("mine", "team", "all"):
+            for queue in call("clerk.queue", "search_read", [], fields=["name", "record_count"],
+                              context={"clerk_scope": scope}):
+                counts.setdefault(login, {}).setdefault(queue["name"], []).append(queue["record_count"])
+    assert len(counts["clerk"]) >= 18, sorted(counts["clerk"])
+    assert "To Approve" not in counts["clerk"]  # an approver's card
+    empty = sorted(name for name, figures in counts["clerk"].items() if not any(figures))
+    assert not empty, f"cards without work on the demo database: {empty}"
+    assert counts["clerk"]["Approval Rejected"][0] >= 1  # in Mine: the clerk sent it
+    assert counts["approver"]["To Approve"][0] >= 1
+    assert rpc(server, "clerk")("clerk.queue", "action_open_workspace")["context"] == {"clerk_scope": "mine"}
+
+
 def test_clerk_cannot_configure_over_xmlrpc(server):
     call = rpc(server, "clerk")
     with pytest.raises(xmlrpc.client.Fault, match="not allowed"):

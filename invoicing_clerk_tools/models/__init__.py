@@ -8,6 +8,7 @@ from . import account_move_billing
 from . import account_move_documents
 from . import account_move_line
 from . import account_move_matching
+from . import account_move_queue
 from . import account_move_reminder
 from . import account_move_send_billing
 from . import clerk_approval_decision
@@ -34,6 +35,7 @@ from . import clerk_reminder_step
 from . import clerk_statement_log
 from . import clerk_statement_report
 from . import clerk_team
+from . import clerk_workspace_demo
 from . import ir_attachment
 from . import mail_activity
 from . import mail_mail

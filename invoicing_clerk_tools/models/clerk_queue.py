@@ -10,8 +10,15 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..tools import aging
 
-SCOPES = ("mine", "team")
+SCOPES = ("mine", "team", "all")
 TEAM_GROUP = "invoicing_clerk_tools.group_clerk_team_view"
+SECTIONS = [
+    ("approvals", "Approvals"),
+    ("bills", "Bills"),
+    ("documents", "Documents"),
+    ("collections", "Collections"),
+    ("aging", "Overdue"),
+]
 
 
 class ClerkQueue(models.Model):
@@ -22,10 +29,11 @@ class ClerkQueue(models.Model):
 
     The workspace shows the queues for a scope given in the context
     (``clerk_scope``): ``mine`` keeps the records whose responsible user (the
-    queue's ``user_field``) is the current user, ``team`` those of the members
-    of the user's clerk teams (members of the Team Queues group only); without a
-    scope, everything the user may read. Queues without a responsible field are
-    personal already (e.g. To Approve) or shared.
+    queue's ``user_field``) is the current user, or that the queue's
+    ``mine_domain`` gives them (what they sent that came back); ``team`` the same
+    for the members of the user's clerk teams (members of the Team Queues group
+    only); ``all`` (or no scope) everything the user may read in their current
+    companies. Queues with neither are personal already (e.g. To Approve).
     """
 
     _name = "clerk.queue"
@@ -53,6 +61,20 @@ class ClerkQueue(models.Model):
     group_ids = fields.Many2many("res.groups", string="Visible To", tracking=True,
                                  help="Only these groups see the card; empty: every clerk.")
     color = fields.Integer()
+    section = fields.Selection(
+        SECTIONS, default="documents", required=True, group_expand="_group_expand_section", tracking=True,
+        help="The kind of work: the workspace shows the cards of a section together, under its heading.")
+    list_view_id = fields.Many2one(
+        "ir.ui.view", string="List View", domain="[('type', '=', 'list'), ('model', '=', res_model)]", tracking=True,
+        help="The list the card opens, with the columns this work needs; empty: the action's (or the model's) list.")
+    search_view_id = fields.Many2one(
+        "ir.ui.view", string="Search View", tracking=True,
+        domain="[('type', '=', 'search'), ('model', '=', res_model)]",
+        help="The filters and groupings offered on that list; empty: the action's (or the model's).")
+    mine_domain = fields.Char(
+        string="Also Mine", tracking=True,
+        help="Records that are also the work of the scope's users besides the responsible field, e.g. what they "
+        "sent that came back: a domain where user_ids holds those users (you, or your team).")
     user_field = fields.Char(
         string="Responsible Field", tracking=True,
         help="Path to the responsible user on the model (e.g. clerk_user_id, or move_id.clerk_user_id): the "
@@ -71,7 +93,12 @@ class ClerkQueue(models.Model):
         for queue in self:
             queue.res_model_name = self.env["ir.model"]._get(queue.res_model).name or queue.res_model
 
-    @api.constrains("res_model", "domain", "amount_field", "user_field", "aging_bucket", "aging_field")
+    def _group_expand_section(self, values, domain):
+        """The workspace's sections in their own order (approvals first), not alphabetically; none empty."""
+        return [key for key, _label in SECTIONS if key in values]
+
+    @api.constrains("res_model", "domain", "amount_field", "user_field", "aging_bucket", "aging_field",
+                    "mine_domain", "list_view_id", "search_view_id")
     def _check_domain(self):
         for queue in self:
             if queue.res_model not in self.env:
@@ -91,6 +118,19 @@ class ClerkQueue(models.Model):
             except Exception as error:  # noqa: BLE001 - any parse error is reported the same way
                 raise ValidationError(self.env._(
                     "Domain of queue %(queue)s does not parse: %(error)s", queue=queue.name, error=error)) from error
+            try:
+                queue._get_domain([self.env.uid])
+            except Exception as error:  # noqa: BLE001 - any parse error is reported the same way
+                raise ValidationError(self.env._(
+                    "Also Mine of queue %(queue)s does not parse: %(error)s", queue=queue.name,
+                    error=error)) from error
+            for label, view in ((self.env._("List View"), queue.sudo().list_view_id),
+                                (self.env._("Search View"), queue.sudo().search_view_id)):
+                if view and view.model != queue.res_model:
+                    raise ValidationError(self.env._(
+                        "%(label)s of queue %(queue)s: %(view)s shows %(view_model)s, not %(model)s.",
+                        label=label, queue=queue.name, view=view.name, view_model=view.model,
+                        model=queue.res_model))
             if queue.amount_field and queue.amount_field not in self.env[queue.res_model]._fields:
                 raise ValidationError(self.env._("Amount field: %(model)s has no field %(field)s.",
                                                  model=queue.res_model, field=queue.amount_field))
@@ -106,13 +146,21 @@ class ClerkQueue(models.Model):
         }
 
     def _get_domain(self, user_ids=None):
-        """The queue's records: its domain, its overdue bucket and, given ``user_ids``, its responsible filter."""
+        """The queue's records: its domain, its overdue bucket and, given ``user_ids``, what is theirs (the
+        responsible field, or the "also mine" domain)."""
         self.ensure_one()
         domain = Domain(safe_eval(self.domain or "[]", self._eval_context()))
         if self.aging_bucket:
             domain &= self._bucket_domain()
-        if user_ids is not None and self.user_field:
-            domain &= Domain(self.user_field, "in", list(user_ids))
+        if user_ids is not None:
+            theirs = []
+            if self.user_field:
+                theirs.append(Domain(self.user_field, "in", list(user_ids)))
+            if self.mine_domain:
+                theirs.append(Domain(safe_eval(self.mine_domain,
+                                               {**self._eval_context(), "user_ids": list(user_ids)})))
+            if theirs:
+                domain &= Domain.OR(theirs)
         self.env[self.res_model]._search(domain)  # validates field names
         return domain
 
@@ -136,13 +184,26 @@ class ClerkQueue(models.Model):
         return scope if scope in SCOPES else None
 
     @api.model
+    def _available_scopes(self):
+        return [scope for scope in SCOPES if scope != "team" or self.env.user.has_group(TEAM_GROUP)]
+
+    @api.model
+    def _default_scope(self):
+        """The narrowest scope with work in it: mine, else my team's, else all (mine when all are empty)."""
+        queues = self.search([])
+        for scope in self._available_scopes():
+            if any(queues.with_context(clerk_scope=scope).mapped("record_count")):
+                return scope
+        return "mine"
+
+    @api.model
     def _scope_user_ids(self, scope=None):
         scope = scope or self._scope()
         if scope == "mine":
             return [self.env.uid]
         if scope == "team":
             return self.env["clerk.team"]._team_user_ids()
-        return None
+        return None  # all: whatever the user may read in their current companies
 
     @api.depends_context("uid", "allowed_company_ids", "clerk_scope")
     def _compute_figures(self):
@@ -193,14 +254,23 @@ class ClerkQueue(models.Model):
                 for index, (queue, _query, _amount) in enumerate(combinable)}
 
     def action_open(self):
+        """The card's list: the queue's records in the workspace's scope, in the queue's own views."""
         self.ensure_one()
         if self.action_id:
             action = self.action_id._get_action_dict()
         else:
             action = {"type": "ir.actions.act_window", "res_model": self.res_model,
                       "views": [(False, "list"), (False, "form")]}
+        views = self.sudo()  # views are technical records: clerks may use them, not read them
+        if views.list_view_id:
+            forms = [view for view in action["views"] if view[1] == "form"] or [(False, "form")]
+            action["views"] = [(views.list_view_id.id, "list"), *forms]
+            action.pop("view_id", None)
+        if views.search_view_id:
+            action["search_view_id"] = [views.search_view_id.id, views.search_view_id.name]
         action.update({
             "name": self.name,
+            "display_name": self.name,
             "domain": list(self._get_domain(self._scope_user_ids())),
             "context": {"create": False},
             "target": "current",
@@ -208,6 +278,11 @@ class ClerkQueue(models.Model):
         return action
 
     # ----------------------------------------------------------- the switch
+    @api.model
+    def action_open_workspace(self):
+        """The workspace in the narrowest scope that has work (the menu's entry)."""
+        return self._workspace_action(self._default_scope())
+
     def action_scope_mine(self):
         return self._workspace_action("mine")
 
@@ -216,10 +291,17 @@ class ClerkQueue(models.Model):
             raise AccessError(self.env._("Only members of the Team Queues group see their team's queues."))
         return self._workspace_action("team")
 
+    def action_scope_all(self):
+        return self._workspace_action("all")
+
     @api.model
     def _workspace_action(self, scope):
         action = self.env["ir.actions.act_window"]._for_xml_id("invoicing_clerk_tools.clerk_workspace_action")
         action["context"] = {"clerk_scope": scope}
-        action["name"] = self.env._("Workspace: Mine") if scope == "mine" else self.env._("Workspace: My Team")
+        action["name"] = {
+            "mine": self.env._("Workspace: Mine"),
+            "team": self.env._("Workspace: My Team"),
+            "all": self.env._("Workspace: All"),
+        }[scope]
         action["target"] = "main"
         return action

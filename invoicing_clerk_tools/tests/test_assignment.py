@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form
 
 from .common import ClerkCommon
 
@@ -203,3 +204,142 @@ class TestWorkspaceScopes(AssignmentCommon):
         with self.assertQueryCount(29):
             result = Queue.web_search_read([], DASHBOARD_SPEC)
         self.assertGreaterEqual(result["length"], 15)
+
+
+class TestAssignmentAtCreation(AssignmentCommon):
+    """Nothing stays unassigned: the customer's clerk, else the clerk who creates the document."""
+
+    def test_creating_clerk_by_default(self):
+        nobody = self.env["res.partner"].create({"name": "Nobody's"})
+        # from code, as the clerk (an RPC create runs the same create)
+        invoice = self.make_invoice(partner=nobody, user=self.clerk)
+        self.assertEqual(invoice.clerk_user_id, self.clerk)
+        bill = self.make_invoice(move_type="in_invoice", partner=nobody, user=self.clerk_2)
+        self.assertEqual(bill.clerk_user_id, self.clerk_2)
+        # the customer's clerk first, whoever creates it
+        self.assertEqual(self.make_invoice(partner=self.partner_b, user=self.clerk).clerk_user_id, self.clerk_2)
+        # an explicit clerk is kept
+        chosen = self.make_invoice(partner=nobody, user=self.clerk, clerk_user_id=self.clerk_2.id)
+        self.assertEqual(chosen.clerk_user_id, self.clerk_2)
+        # a saved document keeps its clerk when its new customer has none
+        invoice.with_user(self.clerk_2).partner_id = self.env["res.partner"].create({"name": "Nobody's either"})
+        self.assertEqual(invoice.clerk_user_id, self.clerk)
+
+    def test_creating_clerk_from_the_form(self):
+        nobody = self.env["res.partner"].create({"name": "Nobody's"})
+        with Form(self.env["account.move"].with_user(self.clerk).with_context(default_move_type="out_invoice")) as form:
+            form.partner_id = nobody
+            with form.invoice_line_ids.new() as line:
+                line.name = "Consulting"
+                line.price_unit = 10.0
+            self.assertEqual(form.clerk_user_id, self.clerk)
+        self.assertEqual(form.record.clerk_user_id, self.clerk)
+
+    def test_users_outside_the_addon_are_not_assigned(self):
+        billing = self.env["res.users"].create({
+            "name": "Bill Outside", "login": "bill_outside", "email": "bill_outside@example.com",
+            "company_id": self.company.id, "company_ids": [Command.set(self.company.ids)],
+            "group_ids": [Command.set([self.env.ref("account.group_account_invoice").id])],
+        })
+        nobody = self.env["res.partner"].create({"name": "Nobody's"})
+        invoice = self.make_invoice(partner=nobody, user=billing, post=True)
+        self.assertFalse(invoice.clerk_user_id)
+        self.assertEqual(invoice.state, "posted")
+        # the superuser of crons and scripts is nobody's clerk either
+        self.assertFalse(self.make_invoice(partner=nobody).clerk_user_id)
+        # journal entries have no responsible clerk
+        entry = self.env["account.move"].with_user(self.clerk).create({"move_type": "entry", "line_ids": []})
+        self.assertFalse(entry.clerk_user_id)
+
+
+class TestWorkspaceMine(AssignmentCommon):
+    """Mine: what I am responsible for, what waits for my approval, what I sent that came back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["clerk.approval.rule"].sudo().create({
+            "name": "Invoices over 1,000", "company_id": cls.company.id, "apply_out_invoice": True,
+            "amount_min": 1000.0, "approver_user_ids": [Command.set(cls.approver.ids)],
+        })
+
+    def test_rejected_approval_is_mine_when_i_sent_it(self):
+        invoice = self.make_invoice(partner=self.partner_b, amount=5000.0)  # Ben's customer
+        invoice.with_user(self.clerk).action_clerk_send_for_approval()
+        to_approve = self.queue("queue_to_approve", self.approver, "mine")
+        self.assertEqual((to_approve.record_count, to_approve.amount_total), (1, 5000.0))
+        invoice.with_user(self.approver).clerk_reject("Wrong price")
+        self.assertEqual(self.queue("queue_to_approve", self.approver, "mine").record_count, 0)
+        # Ada sent it: it came back to her, and to Ben who is responsible for it
+        for user in (self.clerk, self.clerk_2):
+            rejected = self.queue("queue_approval_rejected", user, "mine")
+            self.assertEqual(rejected.record_count, 1, user.name)
+            action = rejected.action_open()
+            self.assertEqual(self.env["account.move"].with_user(user).search(action["domain"]), invoice)
+        self.assertEqual(self.queue("queue_approval_rejected", self.lead, "mine").record_count, 0)
+        self.assertEqual(self.queue("queue_approval_rejected", self.lead, "team").record_count, 1)
+        self.assertEqual(invoice.with_user(self.clerk).clerk_approval_rule_name, "Invoices over 1,000")
+        self.assertEqual(invoice.with_user(self.clerk).clerk_approval_rejection, "Cleo Approver: Wrong price")
+        self.assertEqual(invoice.with_user(self.clerk).clerk_approval_requester_id, self.clerk)
+
+    def test_waiting_since_and_rule_for_the_approver(self):
+        invoice = self.make_invoice(partner=self.partner_a, amount=3000.0)
+        self.assertFalse(invoice.clerk_approval_waiting_since)
+        invoice.with_user(self.clerk).action_clerk_send_for_approval()
+        self.assertTrue(invoice.clerk_approval_waiting_since)
+        self.assertEqual(invoice.with_user(self.approver).clerk_approval_rule_name, "Invoices over 1,000")
+        action = self.queue("queue_to_approve", self.approver, "mine").action_open()
+        view = self.env.ref("invoicing_clerk_tools.account_move_view_list_clerk_queue_approval")
+        self.assertEqual(action["views"][0], (view.id, "list"))
+        arch = self.env["account.move"].with_user(self.approver).get_views([(view.id, "list")])["views"]["list"]["arch"]
+        for column in ("partner_id", "clerk_approval_rule_name", "clerk_approval_requester_id",
+                       "clerk_approval_waiting_since", "amount_total_signed"):
+            self.assertIn(f'name="{column}"', arch)
+        invoice.with_user(self.approver).clerk_approve("fine")
+        self.assertFalse(invoice.clerk_approval_waiting_since)
+
+    def test_scope_all_and_default_scope(self):
+        self.overdue(10, 100.0, partner=self.partner_b)  # Ben's
+        nobody = self.env["res.partner"].create({"name": "Nobody's"})
+        self.overdue(20, 30.0, partner=nobody)           # unassigned (created by the superuser)
+        overdue = self.queue("queue_overdue_invoices", self.clerk, "all")
+        self.assertEqual((overdue.record_count, overdue.amount_total), (2, 130.0))
+        self.assertEqual(self.queue("queue_overdue_invoices", self.clerk, "mine").record_count, 0)
+        Queue = self.env["clerk.queue"]
+        # Ada has nothing of her own and no team view: all; Lea leads the team that has Ben's invoice
+        self.assertEqual(Queue.with_user(self.clerk)._default_scope(), "all")
+        self.assertEqual(Queue.with_user(self.lead)._default_scope(), "team")
+        self.overdue(5, 10.0)  # Ada's
+        self.env.invalidate_all()  # the figures are cached per request
+        self.assertEqual(Queue.with_user(self.clerk)._default_scope(), "mine")
+        action = Queue.with_user(self.clerk).action_open_workspace()
+        self.assertEqual(action["context"], {"clerk_scope": "mine"})
+        self.assertEqual(Queue.with_user(self.clerk).action_scope_all()["context"], {"clerk_scope": "all"})
+
+    def test_cards_shown_to_their_groups(self):
+        to_approve = self.env.ref("invoicing_clerk_tools.queue_to_approve")
+        self.assertNotIn(to_approve, self.env["clerk.queue"].with_user(self.clerk).search([]))
+        self.assertIn(to_approve, self.env["clerk.queue"].with_user(self.approver).search([]))
+        self.assertIn(to_approve, self.env["clerk.queue"].with_user(self.manager).search([]))
+
+    def test_every_card_opens_a_list_with_its_figure(self):
+        """The card's total is the sum of the column the opened list sums (amount due for the overdue cards)."""
+        self.overdue(10, 100.0)
+        queues = self.env["clerk.queue"].with_user(self.manager).search([])
+        self.assertEqual(set(queues.mapped("section")), {"approvals", "bills", "documents", "collections", "aging"})
+        for queue in queues.filtered("list_view_id"):
+            arch = self.env[queue.res_model].get_views([(queue.list_view_id.id, "list")])["views"]["list"]["arch"]
+            if queue.amount_field:
+                self.assertRegex(arch, rf'name="{queue.amount_field}"[^>]*sum=', queue.name)
+            self.assertIn('create="0"', arch, queue.name)
+        overdue = self.env.ref("invoicing_clerk_tools.queue_overdue_invoices")
+        self.assertEqual(overdue.amount_field, "amount_residual_signed")
+
+    def test_bad_also_mine_and_views_are_refused(self):
+        Queue = self.env["clerk.queue"].with_user(self.manager)
+        with self.assertRaisesRegex(ValidationError, "Also Mine"):
+            Queue.create({"name": "Broken", "domain": "[]", "mine_domain": "[('nope', 'in', user_ids)]"})
+        moves_list = self.env.ref("invoicing_clerk_tools.account_move_view_list_clerk_queue_draft")
+        with self.assertRaisesRegex(ValidationError, "List View"):
+            Queue.create({"name": "Broken", "domain": "[]", "res_model": "res.partner",
+                          "list_view_id": moves_list.id})

@@ -7,15 +7,31 @@ from .test_aging_export import read_sheet
 
 class TestClerkUi(HttpCase, ClerkCommon):
     def test_clerk_workspace_tour_and_aging_download(self):
-        invoice = self.make_invoice(amount=77.0, due_date="2020-01-31", invoice_date="2020-01-01", post=True)
-        self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_workspace_action",
+        """The clerk finds her draft on the workspace and sends it for approval from the list; the approver
+        approves it from To Approve, seeing the customer; the aging export downloads."""
+        self.env["clerk.approval.rule"].sudo().create({
+            "name": "Tour invoices over 1,000", "company_id": self.company.id, "apply_out_invoice": True,
+            "amount_min": 1000.0, "approver_user_ids": [Command.set(self.approver.ids)],
+        })
+        customer = self.env["res.partner"].create({"name": "Tour Customer", "clerk_user_id": self.clerk.id})
+        draft = self.make_invoice(partner=customer, amount=4500.0)
+        overdue = self.make_invoice(partner=customer, amount=77.0, due_date="2020-01-31", invoice_date="2020-01-01",
+                                    post=True)
+        self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_workspace_open_action",
                         "invoicing_clerk_tools_workspace", login=self.clerk.login)
-        # The tour ends on the export dialog; the download itself is checked here, in the clerk's session.
+        self.assertEqual(draft.clerk_approval_state, "pending")
+        self.assertEqual(draft.clerk_approval_requester_id, self.clerk)
+        self.start_tour("/odoo/action-invoicing_clerk_tools.clerk_workspace_open_action",
+                        "invoicing_clerk_tools_workspace_approve", login=self.approver.login)
+        self.assertEqual(draft.clerk_approval_state, "approved")
+        self.assertEqual(draft.with_user(self.clerk).clerk_approval_decision_ids.comment,
+                         "Price agreed with the customer")
+        # The aging export of the overdue invoices, in the clerk's session.
         self.authenticate(self.clerk.login, self.clerk.login)
         response = self.url_open(f"/invoicing_clerk_tools/aging.xlsx?company_ids={self.company.id}")
         self.assertEqual(response.status_code, 200)
         rows = read_sheet(response.content)
-        self.assertIn(invoice.name, {row["Number"] for row in rows})
+        self.assertIn(overdue.name, {row["Number"] for row in rows})
 
 
 class TestReminderUi(HttpCase, ClerkCommon):
