@@ -166,6 +166,8 @@ print("NOW " + json.dumps({
                                                "Confirmed Co")},
     "template": template.model,
     "queues": [confirm_queue.res_model, confirm_queue.record_count, failed_queue.record_count],
+    "workspace": {queue.name: [queue.section, bool(queue.list_view_id)] for queue in (
+        env.ref("invoicing_clerk_tools.queue_to_approve"), env.ref("invoicing_clerk_tools.queue_disputes"))},
     "statements": sorted((s.partner_id.name, s.state, s.failure_reason or "") for s in statements),
     "statement_attempts": sorted(bool(s.last_attempt_date) for s in statements if s.state != "skipped"),
     "old_table": bool(env.cr.execute("SELECT to_regclass('clerk_reminder_log')") or env.cr.fetchone()[0]),
@@ -196,6 +198,8 @@ def test_reminder_logs_become_lines_and_communications():
         assert confirmed["state"] == "queued" and confirmed["confirmed_by"] and confirmed["mail"], confirmed
         assert now["template"] == "clerk.reminder.communication"
         assert now["queues"] == ["clerk.reminder.communication", 1, 1], now["queues"]
+        # the queues kept as edited get the workspace's sections and lists
+        assert sorted(now["workspace"].values()) == [["approvals", True], ["collections", True]], now["workspace"]
         # the statements keep their state; the old "mail" failure is the shared "smtp" (same meaning)
         assert now["statements"] == sorted([name, state, "smtp" if reason == "mail" else reason]
                                            for name, state, reason in old["statements"]), (old, now)
