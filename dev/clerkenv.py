@@ -77,8 +77,9 @@ def odoo_requirements(text, python_version, have_pg_config=True, have_ldap_heade
 
     Odoo pins for the Python versions of the distributions it supports; on 3.11 the pins it marks
     for 3.12 are taken (they install as wheels, the older ones would build from source).
-    ``psycopg2`` becomes ``psycopg2-binary`` where ``pg_config`` is missing, and ``python-ldap``
-    (only for ``auth_ldap``) is left out where its headers are missing.
+    ``psycopg2`` becomes ``psycopg2-binary`` where ``pg_config`` is missing, ``python-ldap``
+    (only for ``auth_ldap``) is left out where its headers are missing, and ``rl-renderPM`` (the
+    barcode backend of reportlab 4) is taken wherever reportlab 4 is.
     """
     effective = python_version if _version(python_version) >= (3, 12) else "3.12"
     requirements = []
@@ -88,9 +89,12 @@ def odoo_requirements(text, python_version, have_pg_config=True, have_ldap_heade
             continue
         spec, _, marker = line.partition(";")
         spec = spec.strip()
-        if marker.strip() and not marker_holds(marker.strip(), effective):
-            continue
         name = re.split(r"[<>=!~ ]", spec, maxsplit=1)[0].lower()
+        # reportlab 4 draws barcodes (QR codes in reports) through rl-renderPM; Odoo pins it for Windows
+        # only, Debian's python3-reportlab having it built in. A venv has neither: take the Windows pin.
+        platform = "win32" if name == "rl-renderpm" else "linux"
+        if marker.strip() and not marker_holds(marker.strip(), effective, platform):
+            continue
         if name == "python-ldap" and not have_ldap_headers:
             continue
         if name == "psycopg2" and not have_pg_config:
@@ -136,6 +140,14 @@ def _imports_odoo19(python):
 def _file_identity(path):
     stat = os.stat(path)
     return f"{os.path.abspath(path)}:{stat.st_size}:{int(stat.st_mtime)}"
+
+
+# Bumped when odoo_requirements() changes its rules: a venv installed by the older rules is completed.
+REQUIREMENT_RULES = 2
+
+
+def _requirements_digest(tree):
+    return f"{_digest(Path(tree) / 'requirements.txt')}-r{REQUIREMENT_RULES}"
 
 
 def _digest(*paths):
@@ -289,7 +301,7 @@ def _install(plan):
         refetch = stamp.get("source") != plan["source"] or stamp.get("odoo") != plan["odoo"]
         tree = _fetch_odoo(plan) if refetch else _odoo_tree(plan["odoo"])
         (_site_packages() / "clerk-odoo19.pth").write_text(f"{tree}\n")
-        digest = _digest(tree / "requirements.txt")
+        digest = _requirements_digest(tree)
         if refetch or digest != stamp.get("requirements"):
             requirements = odoo_requirements(
                 (tree / "requirements.txt").read_text(), plan["python"],
@@ -317,7 +329,7 @@ def _odoo_requirements_changed(stamp):
         return False
     if stamp["odoo"] == "dir" and not os.environ.get("ODOO_SOURCE"):
         return True
-    return _digest(_odoo_tree(stamp["odoo"]) / "requirements.txt") != stamp.get("requirements")
+    return _requirements_digest(_odoo_tree(stamp["odoo"])) != stamp.get("requirements")
 
 
 # ------------------------------------------------------------------------------- system packages

@@ -23,13 +23,22 @@ psycopg2==2.9.9 ; python_version >= '3.12' and python_version < '3.13'
 pypiwin32 ; sys_platform == 'win32'
 python-ldap==3.4.4 ; sys_platform != 'win32' and python_version >= '3.12'
 pytz  # no pin
+reportlab==3.6.12 ; python_version > '3.10' and python_version < '3.12'
+reportlab==4.1.0 ; python_version >= '3.12'
+rl-renderPM==4.0.3 ; sys_platform == 'win32' and python_version >= '3.12'  # in the deb package
 """
 
 
 def test_on_311_the_pins_marked_for_312_are_taken():
     assert clerkenv.odoo_requirements(REQUIREMENTS, "3.11") == [
         "Babel==2.10.3", "cbor2==5.6.2", "gevent==24.2.1", "lxml-html-clean", "psycopg2==2.9.9", "pytz",
+        "reportlab==4.1.0", "rl-renderPM==4.0.3",
     ]
+
+
+def test_reportlab_4_comes_with_its_barcode_backend():
+    # Odoo pins rl-renderPM for Windows only (Debian's reportlab has it built in); QR codes need it
+    assert "rl-renderPM==4.0.3" in clerkenv.odoo_requirements(REQUIREMENTS, "3.12")
 
 
 def test_on_312_and_313_the_markers_are_read_as_written():
