@@ -70,6 +70,13 @@ class ClerkCommunicationMixin(models.AbstractModel):
                 failures["bounced"] |= record
         return failures
 
+    def _fail_unreachable(self, today):
+        """Fail the records whose recipient cannot get a mail; returns the others, to send."""
+        failures = self._unreachable()
+        for reason, records in failures.items():
+            records._fail(reason, today)
+        return self - self.browse().union(*failures.values())
+
     def _fail(self, reason, today, detail=None):
         """An attempt that failed before reaching the mail queue (counts as an attempt)."""
         for record in self:

@@ -254,10 +254,7 @@ class ClerkReminderCommunication(models.Model):
 
     def _send_mails(self, today, overrides=None):
         """Queue one mail per communication through the mail queue, in batch; unreachable recipients fail at once."""
-        failures = self._unreachable()
-        for reason, communications in failures.items():
-            communications._fail(reason, today)
-        sendable = self - self.browse().union(*failures.values())
+        sendable = self._fail_unreachable(today)
         if not sendable:
             return
         rendered = sendable._render_text(overrides)

@@ -204,10 +204,7 @@ class ClerkStatementLog(models.Model):
                 continue
             log.recipient_id = log.partner_id.address_get(["invoice"])["invoice"]
             to_send |= log
-        failures = to_send._unreachable()
-        for reason, logs in failures.items():
-            logs._fail(reason, today)
-        sendable = to_send - self.browse().union(*failures.values())
+        sendable = to_send._fail_unreachable(today)
         if not sendable:
             return
         try:
