@@ -165,7 +165,8 @@ def test_gate_holds_for_every_write_over_xmlrpc(server, gate, login):
     call = rpc(server, login)
     move = call("account.move", "create", {
         "move_type": "out_invoice", "partner_id": gate["customer"], "ref": f"E2E gate {login}",
-        "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 5000.0})]})
+        # below the demo's own rule (customer invoices from 2,000): only the test's rule applies
+        "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 1500.0})]})
 
     def bypasses():
         refused(call, "cannot be posted by writing its status", "account.move", "write", [move], {"state": "posted"})
