@@ -38,7 +38,7 @@ class ClerkApprovalRequest(models.Model):
     _order = "move_id desc, is_current desc, sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(string="Level", required=True, readonly=True)
+    name = fields.Char(string="Rule Name", required=True, readonly=True)
     # No check_company on move_id: only the addon creates requests (users may not), with the move's company;
     # Odoo's check costs a domain evaluation per request, which dominated sending thousands of them.
     move_id = fields.Many2one("account.move", string="Document", required=True, readonly=True, index=True,

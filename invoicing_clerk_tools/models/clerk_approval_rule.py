@@ -9,7 +9,7 @@ class ClerkApprovalRule(models.Model):
     _inherit = ["clerk.move.rule.mixin"]
     _description = "Approval Rule"
 
-    name = fields.Char(string="Level", required=True, translate=True, tracking=True,
+    name = fields.Char(string="Rule Name", required=True, translate=True, tracking=True,
                        help="Name of the approval rule, as approvers and clerks see it, e.g. 'Bills over 5,000'.")
     active = fields.Boolean(tracking=True,
                             help="Archived rules apply to no new request; requests sent stay as sent.")

@@ -11,7 +11,7 @@ REQUEST_COLUMNS = (
     xlsx.Column(_lt("Company"), "text", 18),
     xlsx.Column(_lt("Document"), "text", 20),
     xlsx.Column(_lt("Partner"), "text", 26),
-    xlsx.Column(_lt("Level"), "text", 24),
+    xlsx.Column(_lt("Rule"), "text", 24),
     xlsx.Column(_lt("Sequence"), "int", 8),
     xlsx.Column(_lt("Status"), "text", 14),
     xlsx.Column(_lt("Current Round"), "bool", 8),
@@ -29,7 +29,7 @@ REQUEST_COLUMNS = (
 DECISION_COLUMNS = (
     xlsx.Column(_lt("Company"), "text", 18),
     xlsx.Column(_lt("Document"), "text", 20),
-    xlsx.Column(_lt("Level"), "text", 24),
+    xlsx.Column(_lt("Rule"), "text", 24),
     xlsx.Column(_lt("Decision"), "text", 12),
     xlsx.Column(_lt("Decided By"), "text", 18),
     xlsx.Column(_lt("For Approver"), "text", 18),
@@ -40,7 +40,7 @@ DECISION_COLUMNS = (
 FOLLOWUP_COLUMNS = (
     xlsx.Column(_lt("Company"), "text", 18),
     xlsx.Column(_lt("Document"), "text", 20),
-    xlsx.Column(_lt("Level"), "text", 24),
+    xlsx.Column(_lt("Rule"), "text", 24),
     xlsx.Column(_lt("Kind"), "text", 12),
     xlsx.Column(_lt("Date"), "datetime", 17),
     xlsx.Column(_lt("Sent To"), "text", 40),

@@ -162,7 +162,7 @@ class ClerkAuditPackReport(models.AbstractModel):
                 xlsx.Column(_lt("Note"), "text", 34),
             ], self._document_rows(csv_path), self.env._("Audit pack: documents (checksums of the files in this ZIP)")),
             (self.env._("Approvals"), [
-                xlsx.Column(_lt("Invoice"), "text", 22), xlsx.Column(_lt("Level"), "text", 26),
+                xlsx.Column(_lt("Invoice"), "text", 22), xlsx.Column(_lt("Rule"), "text", 26),
                 xlsx.Column(_lt("Status"), "text", 14), xlsx.Column(_lt("Approvers"), "text", 30),
                 xlsx.Column(_lt("Requested By"), "text", 20), xlsx.Column(_lt("Sent"), "datetime", 18),
                 xlsx.Column(_lt("Decisions"), "text", 60), xlsx.Column(_lt("Voided Because"), "text", 40),
